@@ -1,0 +1,1 @@
+"""Conformance harness: isolated cv2.dnn runs, verdicts, known failures, results."""

@@ -1,0 +1,101 @@
+"""The OpenCV side of a cell, run as a script under an environment holding only OpenCV and numpy.
+
+Never imports TensorFlow nor this project. Protocol on stdin/stdout, one JSON object per line:
+  -> at start-up: {"hello": {versions}}
+  <- request:     {"model": PATH, "reader": "readNetFromONNX", "inputs": [[NAME, NPY]], "out_dir": DIR}
+  -> progress:    {"stage": "import"} then {"stage": "forward"}   (so a crash can be placed in its stage)
+  -> result:      {"status": "ok", "outputs": [NPY...], "seconds": {...}}
+                  or {"status": "import-error" | "forward-error" | "unsupported", "error": LINE, "detail": TEXT}
+Anything OpenCV prints on stdout is moved to stderr, so it cannot corrupt the protocol.
+"""
+import json
+import os
+import platform
+import sys
+import time
+
+
+def distribution_versions():
+    from importlib import metadata
+
+    found = {}
+    for name in ("opencv-python", "opencv-python-headless", "opencv-contrib-python", "opencv-contrib-python-headless"):
+        try:
+            found[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            pass
+    return found
+
+
+def hello(cv2, numpy):
+    wheels = distribution_versions()
+    return {
+        "opencv": cv2.__version__,
+        "wheel": ", ".join(f"{name}=={version}" for name, version in wheels.items()) or "unknown",
+        "numpy": numpy.__version__,
+        "python": platform.python_version(),
+        "platform": platform.platform(),
+        "executable": sys.executable,
+    }
+
+
+def first_line(error):
+    lines = [line.strip() for line in str(error).splitlines() if line.strip()]
+    return lines[0] if lines else type(error).__name__
+
+
+def failure(status, error):
+    return {"status": status, "error": first_line(error), "detail": f"{type(error).__name__}: {error}"}
+
+
+def run(cv2, numpy, request, say):
+    reader = getattr(cv2.dnn, request["reader"], None)
+    if reader is None:
+        return {"status": "unsupported", "error": f"cv2.dnn.{request['reader']} does not exist in OpenCV {cv2.__version__}"}
+    seconds = {}
+    say({"stage": "import"})
+    started = time.perf_counter()
+    try:
+        net = reader(request["model"])
+        if net.empty():
+            return {"status": "import-error", "error": f"{request['reader']} returned an empty network"}
+    except Exception as error:  # cv2.error and whatever the bindings raise
+        return failure("import-error", error)
+    seconds["import"] = time.perf_counter() - started
+    say({"stage": "forward"})
+    started = time.perf_counter()
+    try:
+        for name, path in request["inputs"]:
+            net.setInput(numpy.load(path), name)
+        outputs = net.forward()
+    except Exception as error:
+        return failure("forward-error", error)
+    seconds["forward"] = time.perf_counter() - started
+    paths = []
+    for index, output in enumerate(outputs if isinstance(outputs, (list, tuple)) else [outputs]):
+        path = os.path.join(request["out_dir"], f"output_{index}.npy")
+        numpy.save(path, numpy.asarray(output))
+        paths.append(path)
+    return {"status": "ok", "outputs": paths, "seconds": seconds}
+
+
+def main():
+    protocol = os.fdopen(os.dup(1), "w", buffering=1)
+    os.dup2(2, 1)
+    sys.stdout = sys.stderr
+
+    def say(message):
+        protocol.write(json.dumps(message) + "\n")
+        protocol.flush()
+
+    import numpy
+    import cv2
+
+    say({"hello": hello(cv2, numpy)})
+    for line in sys.stdin:
+        if line.strip():
+            say(run(cv2, numpy, json.loads(line), say))
+
+
+if __name__ == "__main__":
+    main()

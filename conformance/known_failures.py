@@ -1,0 +1,92 @@
+"""Expected non-pass cells, read from known_failures.toml, and the strict rule that judges a cell against them.
+
+Every entry names cases and paths (fnmatch patterns), TF and OpenCV version ranges (PEP 440 specifiers, empty
+for any), the expected status, a reason and an upstream link where one exists. A listed cell that passes or
+fails differently fails the run, so an upstream fix or regression shows up; an unlisted failure fails it too.
+"""
+from __future__ import annotations
+
+import fnmatch
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+
+from packaging.specifiers import SpecifierSet
+from packaging.version import Version
+
+from conformance.verdict import STATUSES
+
+KNOWN_FAILURES_FILE = Path(__file__).with_name("known_failures.toml")
+FIELDS = {"case", "path", "tf", "opencv", "status", "reason", "link"}
+
+
+@dataclass(frozen=True)
+class KnownFailure:
+    case: str
+    path: str
+    status: str
+    reason: str
+    tf: str = ""
+    opencv: str = ""
+    link: str = ""
+
+    def matches(self, case: str, path: str, tf_version: str, opencv_version: str) -> bool:
+        return (
+            fnmatch.fnmatchcase(case, self.case)
+            and fnmatch.fnmatchcase(path, self.path)
+            and Version(tf_version) in SpecifierSet(self.tf)
+            and Version(opencv_version) in SpecifierSet(self.opencv)
+        )
+
+
+@dataclass(frozen=True)
+class Judgement:
+    """How a cell's status stands against the known failures: `ok` says whether the run may stay green."""
+
+    ok: bool
+    kind: str  # pass | known | unexpected-failure | now-passes | fails-differently
+    message: str
+    entry: KnownFailure | None = None
+
+
+def parse(text: str, source: str = "known_failures.toml") -> list[KnownFailure]:
+    """Entries of a known-failures document, checked field by field."""
+    entries = []
+    for index, raw in enumerate(tomllib.loads(text).get("known", []), start=1):
+        where = f"{source}, entry {index}"
+        unknown = set(raw) - FIELDS
+        missing = {"case", "path", "status", "reason"} - set(raw)
+        if unknown or missing:
+            raise ValueError(f"{where}: unknown fields {sorted(unknown)}, missing fields {sorted(missing)}")
+        if raw["status"] not in STATUSES or raw["status"] == "pass":
+            raise ValueError(f"{where}: status {raw['status']!r} is not a failure status word")
+        if not raw["reason"].strip():
+            raise ValueError(f"{where}: the reason must say what fails")
+        for field in ("tf", "opencv"):
+            SpecifierSet(raw.get(field, ""))  # raises on a malformed range
+        entries.append(KnownFailure(**raw))
+    return entries
+
+
+def load(path: Path = KNOWN_FAILURES_FILE) -> list[KnownFailure]:
+    return parse(path.read_text(), path.name)
+
+
+def find(entries: list[KnownFailure], case: str, path: str, tf_version: str, opencv_version: str) -> KnownFailure | None:
+    """The first entry covering the cell, or None."""
+    return next((e for e in entries if e.matches(case, path, tf_version, opencv_version)), None)
+
+
+def judge(status: str, entry: KnownFailure | None) -> Judgement:
+    """Strict comparison of a measured status with the cell's known-failure entry (None if unlisted)."""
+    if entry is None:
+        if status == "pass":
+            return Judgement(True, "pass", "pass")
+        return Judgement(False, "unexpected-failure", f"{status}, and no known-failure entry covers this cell")
+    if status == entry.status:
+        return Judgement(True, "known", f"known {status}: {entry.reason}", entry)
+    if status == "pass":
+        return Judgement(False, "now-passes",
+                         f"now passes, but is listed as known {entry.status} ({entry.reason}): remove the entry", entry)
+    return Judgement(False, "fails-differently",
+                     f"{status}, but is listed as known {entry.status} ({entry.reason}): update the entry", entry)

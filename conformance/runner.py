@@ -1,0 +1,176 @@
+"""Run cells on the OpenCV side in a reusable worker process, surviving its crashes and hangs.
+
+A worker serves cells one after another; when it dies by a signal the cell is a `crash`, when it does not
+answer in time it is killed and the cell is a `timeout`. Either way the next cell gets a fresh worker.
+"""
+from __future__ import annotations
+
+import json
+import os
+import selectors
+import signal
+import subprocess
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+WORKER_SCRIPT = Path(__file__).with_name("cv_worker.py")
+START_TIMEOUT = 120.0  # importing cv2 the first time after an install can be slow
+
+
+@dataclass
+class RunOutcome:
+    """What the OpenCV side did with one cell."""
+
+    status: str  # "ok", or a failure status word: import-error, forward-error, crash, timeout, unsupported
+    stage: str = ""  # import | forward | start (worker never came up)
+    error: str = ""
+    detail: str = ""
+    outputs: list[np.ndarray] = field(default_factory=list)
+    seconds: dict[str, float] = field(default_factory=dict)
+
+
+class WorkerDied(Exception):
+    """The worker process ended while a cell was running."""
+
+
+class WorkerStartError(RuntimeError):
+    """The worker could not come up at all: the OpenCV environment is broken, not a cell."""
+
+
+def worker_command(python: str | os.PathLike) -> list[str]:
+    """The command that starts a worker under `python` (isolated mode: no PYTHONPATH, no user site)."""
+    return [str(python), "-I", str(WORKER_SCRIPT)]
+
+
+def signal_name(returncode: int) -> str:
+    try:
+        return signal.Signals(-returncode).name
+    except ValueError:
+        return f"signal {-returncode}"
+
+
+class OpenCVRunner:
+    """Send cells to a worker started with `command`, restarting it after a crash or a timeout."""
+
+    def __init__(self, command: list[str], timeout: float, log_dir: Path):
+        self.command = command
+        self.timeout = timeout
+        self.log_dir = log_dir
+        self.environment: dict[str, Any] | None = None  # the worker's hello: versions on the OpenCV side
+        self.starts = 0
+        self._process: subprocess.Popen | None = None
+        self._log = None
+        self._buffer = b""
+
+    def run(self, model: Path, reader: str, inputs: list[tuple[str, np.ndarray]], scratch: Path) -> RunOutcome:
+        """Run one cell; `inputs` are (name, array) already in the path's layout, '' naming the only input."""
+        self.start()
+        scratch.mkdir(parents=True, exist_ok=True)
+        feeds = []
+        for index, (name, array) in enumerate(inputs):
+            feed = scratch / f"input_{index}.npy"
+            np.save(feed, np.ascontiguousarray(array, dtype=np.float32))
+            feeds.append([name, str(feed)])
+        request = {"model": str(model), "reader": reader, "inputs": feeds, "out_dir": str(scratch)}
+        self._process.stdin.write((json.dumps(request) + "\n").encode())
+        self._process.stdin.flush()
+        stage, deadline = "import", time.monotonic() + self.timeout
+        while True:
+            try:
+                message = self._read_message(deadline)
+            except TimeoutError:
+                self.close(kill=True)
+                return RunOutcome("timeout", stage, f"no answer from OpenCV within {self.timeout:g} s")
+            except WorkerDied as died:
+                return RunOutcome("crash", stage, str(died), self._log_tail())
+            if "stage" in message:
+                stage = message["stage"]
+                continue
+            return self._outcome(message, stage)
+
+    def _outcome(self, message: dict[str, Any], stage: str) -> RunOutcome:
+        status = message["status"]
+        if status != "ok":
+            stage = {"import-error": "import", "forward-error": "forward", "unsupported": "import"}[status]
+            return RunOutcome(status, stage, message.get("error", ""), message.get("detail", ""))
+        outputs = [np.load(path) for path in message["outputs"]]
+        return RunOutcome("ok", "", outputs=outputs, seconds=message.get("seconds", {}))
+
+    def start(self) -> dict[str, Any]:
+        """Start a worker unless one is alive; return its hello (the OpenCV side's versions)."""
+        if self._process is not None and self._process.poll() is None:
+            return self.environment
+        self.close()
+        self.log_dir.mkdir(parents=True, exist_ok=True)
+        if self._log is not None:
+            self._log.close()
+        self.starts += 1
+        self._log = open(self.log_dir / f"worker-{self.starts}.log", "w+b")
+        self._process = subprocess.Popen(
+            self.command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self._log, start_new_session=True
+        )
+        self._buffer = b""
+        try:
+            message = self._read_message(time.monotonic() + START_TIMEOUT)
+        except (TimeoutError, WorkerDied) as error:
+            self.close(kill=True)
+            raise WorkerStartError(
+                f"OpenCV worker {' '.join(self.command)} did not start ({error or 'timed out'}):\n{self._log_tail()}"
+            ) from None
+        if "hello" not in message:
+            raise WorkerStartError(f"OpenCV worker said {message!r} instead of hello")
+        self.environment = message["hello"]
+        return self.environment
+
+    def _read_message(self, deadline: float) -> dict[str, Any]:
+        while b"\n" not in self._buffer:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                raise TimeoutError
+            with selectors.DefaultSelector() as selector:
+                selector.register(self._process.stdout, selectors.EVENT_READ)
+                if not selector.select(remaining):
+                    raise TimeoutError
+            chunk = os.read(self._process.stdout.fileno(), 1 << 16)
+            if not chunk:
+                raise WorkerDied(self._death())
+            self._buffer += chunk
+        line, self._buffer = self._buffer.split(b"\n", 1)
+        return json.loads(line)
+
+    def _death(self) -> str:
+        returncode = self._process.wait(timeout=30)
+        self._process = None
+        if returncode < 0:
+            return f"OpenCV worker killed by {signal_name(returncode)}"
+        return f"OpenCV worker exited with code {returncode}"
+
+    def _log_tail(self, lines: int = 20) -> str:
+        if self._log is None:
+            return ""
+        self._log.flush()
+        self._log.seek(0)
+        return b"\n".join(self._log.read().splitlines()[-lines:]).decode(errors="replace")
+
+    def close(self, kill: bool = False) -> None:
+        """Stop the worker: let it finish on end of input, or kill its process group (at once with `kill`)."""
+        if self._process is not None:
+            if self._process.poll() is None:
+                if not kill:
+                    self._process.stdin.close()
+                try:
+                    self._process.wait(timeout=0 if kill else 5)
+                except subprocess.TimeoutExpired:
+                    os.killpg(self._process.pid, signal.SIGKILL)
+                    self._process.wait()
+            self._process = None
+
+    def __enter__(self) -> "OpenCVRunner":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()

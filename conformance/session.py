@@ -1,0 +1,149 @@
+"""One conformance run: build -> export (cached) -> isolated OpenCV run -> verdict -> known-failure judgement.
+
+Holds the expensive, shared pieces (the OpenCV worker, the artifact store, the results file) for a whole
+pytest session; the pytest plugin only parametrizes and reports.
+"""
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from conformance import known_failures, opencv_env
+from conformance.layout import to_layout
+from conformance.results import CellRecord, ResultsFile
+from conformance.runner import OpenCVRunner, worker_command
+from conformance.verdict import Verdict, compare, failed
+from model_zoo.case import Case
+from model_zoo.export import ExportPath
+from model_zoo.store import ArtifactStore, Export
+
+
+@dataclass(frozen=True)
+class Settings:
+    opencv: str  # requested OpenCV version, "4.9" or exact "4.9.0.80"
+    wheel: str
+    env_name: str
+    results_dir: Path
+    cache_dir: Path
+    timeout: float
+    opencv_python: str | None = None  # an interpreter that already has the requested cv2 (skips env creation)
+    selection: str | None = None
+
+
+@dataclass(frozen=True)
+class CellResult:
+    case: Case
+    path: ExportPath
+    verdict: Verdict
+    judgement: known_failures.Judgement
+    export: Export | None
+    message: str
+
+
+class ConformanceSession:
+    def __init__(self, settings: Settings):
+        from model_zoo import versions
+
+        self.settings = settings
+        self.known = known_failures.load()
+        self.tf_side = versions.tf_side()
+        self.tf_version = versions.tensorflow_version(self.tf_side)
+        self._scratch = Path(tempfile.mkdtemp(prefix="conformance-"))
+        python = settings.opencv_python or opencv_env.environment_python(
+            settings.cache_dir / "opencv-envs", settings.opencv, settings.wheel
+        )
+        self.runner = OpenCVRunner(worker_command(python), settings.timeout, self._scratch / "logs")
+        self.opencv_side = self.runner.start()
+        self.opencv_version = self.opencv_side["opencv"]
+        self._store: ArtifactStore | None = None
+        self._built: tuple[str, Any] | None = None
+        self.results = ResultsFile(
+            settings.results_dir / f"{settings.env_name}.json", settings.env_name, self.tf_side, self.opencv_side,
+            {"opencv": settings.opencv, "wheel": settings.wheel}, settings.selection,
+        )
+
+    @property
+    def versions_line(self) -> str:
+        tf = self.tf_side
+        return (f"TF {self.tf_version}, Keras {tf.get('keras_in_use', '?')}, tf2onnx {tf.get('tf2onnx', '-')} | "
+                f"OpenCV {self.opencv_version} ({self.opencv_side['wheel']}, numpy {self.opencv_side['numpy']})")
+
+    def run_cell(self, case: Case, path: ExportPath) -> CellResult:
+        """Measure one cell, record it in the results file, and judge it against the known failures."""
+        started = time.perf_counter()
+        built = self._build(case)
+        export = self._artifacts().export(built, path)
+        seconds = {"export": round(export.seconds, 4)}
+        if export.artifact is None:
+            verdict = failed("export-error", "export", export.error)
+        else:
+            verdict, run_seconds = self._run_opencv(built, path, export)
+            seconds.update({k: round(v, 4) for k, v in run_seconds.items()})
+        seconds["cell"] = round(time.perf_counter() - started, 4)
+        entry = known_failures.find(self.known, case.id, path.name, self.tf_version, self.opencv_version)
+        judgement = known_failures.judge(verdict.status, entry)
+        self.results.add(CellRecord(
+            case=case.id, path=path.name, family=case.family, status=verdict.status, stage=verdict.stage,
+            error=verdict.error, metrics=None if verdict.metrics is None else verdict.metrics.as_dict(),
+            tolerance=case.tolerance.max_abs,
+            known=None if entry is None else {"status": entry.status, "reason": entry.reason, "link": entry.link},
+            outcome=judgement.kind, seconds=seconds, export_cached=export.cached,
+        ))
+        return CellResult(case, path, verdict, judgement, export, self._message(case, path, verdict, judgement, export))
+
+    def _run_opencv(self, built: Any, path: ExportPath, export: Export) -> tuple[Verdict, dict[str, float]]:
+        names = export.artifact.input_names if len(built.inputs) > 1 else ("",)
+        feeds = [(name, to_layout(array, path.input_layout)) for name, array in zip(names, built.inputs)]
+        scratch = Path(tempfile.mkdtemp(dir=self._scratch, prefix=f"{built.case.id}-{path.name}-"))
+        outcome = self.runner.run(export.folder / export.artifact.model, path.reader, feeds, scratch)
+        if outcome.status != "ok":
+            return failed(outcome.status, outcome.stage, outcome.error), outcome.seconds
+        expected = [to_layout(array, path.output_layout) for array in built.expected]
+        return compare(expected, outcome.outputs, built.case.tolerance), outcome.seconds
+
+    def _build(self, case: Case) -> Any:
+        """The built case, kept while consecutive cells share it (cells come case by case)."""
+        if self._built is None or self._built[0] != case.id:
+            from model_zoo.build import build_case
+
+            self._built = (case.id, build_case(case))
+        return self._built[1]
+
+    def _artifacts(self) -> ArtifactStore:
+        if self._store is None:
+            from model_zoo.build import keras_version
+            from model_zoo.versions import cache_key
+
+            self.tf_side["keras_in_use"] = keras_version()
+            self._store = ArtifactStore(self.settings.cache_dir / "artifacts", cache_key(self.tf_side, keras_version()))
+        return self._store
+
+    def _message(self, case: Case, path: ExportPath, verdict: Verdict, judgement: known_failures.Judgement,
+                 export: Export) -> str:
+        lines = [
+            f"{case.id} via {path.name} [{self.versions_line}]",
+            f"status: {verdict.status}" + (f" at stage {verdict.stage}" if verdict.stage else "")
+            + f" -> {judgement.kind}: {judgement.message}",
+        ]
+        if verdict.error:
+            lines.append(f"error: {verdict.error}")
+        if verdict.metrics is not None:
+            m = verdict.metrics
+            lines.append(f"max abs {m.max_abs:.3g}, mean abs {m.mean_abs:.3g}, scale {m.scale:.3g}; smallest passing "
+                         f"tolerance {m.required_tolerance:.3g} (case tolerance {case.tolerance.max_abs:g})")
+        if judgement.entry is not None and judgement.entry.link:
+            lines.append(f"upstream: {judgement.entry.link}")
+        lines.append(f"artifact: {export.folder}")
+        return "\n".join(lines)
+
+    def close(self, complete: bool) -> None:
+        """Stop the worker and write the results file, `complete` if every selected cell ran."""
+        self.runner.close()
+        self.results.write(complete=complete)
+        if not os.environ.get("CONFORMANCE_KEEP_SCRATCH"):
+            shutil.rmtree(self._scratch, ignore_errors=True)

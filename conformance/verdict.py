@@ -1,0 +1,104 @@
+"""Decide a cell's status from TF's output and OpenCV's. Pure: numpy in, a Verdict out, no I/O."""
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from typing import Any
+
+import numpy as np
+
+from model_zoo.case import Tolerance
+
+STATUSES = (
+    "pass",
+    "mismatch",
+    "shape-mismatch",
+    "export-error",
+    "import-error",
+    "forward-error",
+    "crash",
+    "timeout",
+    "unsupported",
+)
+
+
+@dataclass(frozen=True)
+class Metrics:
+    """Errors over all outputs; tolerances are relative to `scale` = max(1, max |expected|)."""
+
+    max_abs: float
+    mean_abs: float
+    scale: float
+    required_tolerance: float  # the smallest Tolerance.max_abs with which this cell would pass
+
+    def as_dict(self) -> dict[str, float]:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class Verdict:
+    status: str
+    stage: str = ""  # export | import | forward | compare; empty for pass
+    error: str = ""  # first line of what went wrong
+    metrics: Metrics | None = None
+
+    def __post_init__(self) -> None:
+        if self.status not in STATUSES:
+            raise ValueError(f"unknown status {self.status!r}")
+
+
+def failed(status: str, stage: str, error: str) -> Verdict:
+    """A cell that never produced outputs to compare."""
+    return Verdict(status, stage, error)
+
+
+def measure(expected: list[np.ndarray], actual: list[np.ndarray]) -> Metrics:
+    """Max and mean absolute error over all outputs (shapes must match); non-finite disagreement is infinite."""
+    errors = []
+    for want, got in zip(expected, actual):
+        want = want.astype(np.float64)
+        got = got.astype(np.float64)
+        diff = np.abs(want - got)
+        agree = (want == got) | (np.isnan(want) & np.isnan(got))
+        diff[~np.isfinite(diff) & ~agree] = np.inf
+        diff[agree] = 0.0
+        errors.append(diff.ravel())
+    flat = np.concatenate(errors) if errors else np.zeros(0)
+    finite_expected = [np.abs(w[np.isfinite(w)]) for w in expected]
+    peak = max((float(w.max()) for w in finite_expected if w.size), default=0.0)
+    scale = max(1.0, peak)
+    max_abs = float(flat.max()) if flat.size else 0.0
+    mean_abs = float(flat.mean()) if flat.size else 0.0
+    return Metrics(max_abs, mean_abs, scale, max(max_abs, 10 * mean_abs) / scale)
+
+
+def compare(expected: list[np.ndarray], actual: list[np.ndarray], tolerance: Tolerance) -> Verdict:
+    """Verdict for OpenCV's `actual` against TF's `expected`, both already in the path's layout."""
+    if len(actual) != len(expected):
+        return Verdict("shape-mismatch", "compare", f"OpenCV gave {len(actual)} outputs, the model has {len(expected)}")
+    for index, (want, got) in enumerate(zip(expected, actual)):
+        if want.shape != got.shape:
+            return Verdict(
+                "shape-mismatch", "compare",
+                f"output {index}: OpenCV shape {tuple(got.shape)}, the path defines {tuple(want.shape)}",
+            )
+    metrics = measure(expected, actual)
+    within = (metrics.max_abs <= tolerance.max_abs * metrics.scale
+              and metrics.mean_abs <= tolerance.mean_abs * metrics.scale)
+    if within:
+        return Verdict("pass", metrics=metrics)
+    return Verdict(
+        "mismatch", "compare",
+        f"max abs error {metrics.max_abs:.3g} (mean {metrics.mean_abs:.3g}) over tolerance "
+        f"{tolerance.max_abs:g} x scale {metrics.scale:.3g}",
+        metrics,
+    )
+
+
+def summarize(statuses: list[tuple[str, str]]) -> dict[str, Any]:
+    """Counts per status, overall and per path, from (path, status) pairs."""
+    per_path: dict[str, dict[str, int]] = {}
+    overall = {status: 0 for status in STATUSES}
+    for path, status in statuses:
+        overall[status] += 1
+        per_path.setdefault(path, {s: 0 for s in STATUSES})[status] += 1
+    return {"overall": overall, "per_path": per_path}

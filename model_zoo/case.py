@@ -1,0 +1,78 @@
+"""The declarative shape of one catalogue case. Importing this module never imports TensorFlow."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any, Callable
+
+DEFAULT_SHAPE = (8, 8, 3)
+
+_ID_PATTERN = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
+
+
+@dataclass(frozen=True)
+class Tolerance:
+    """Relative max-abs tolerance (the mean-abs bound is a tenth of it), with the reason for any override."""
+
+    max_abs: float = 1e-4
+    reason: str = "default: OpenCV's own FP32 bound (lInf 1e-4, l1 1e-5), scaled by the output's magnitude"
+
+    @property
+    def mean_abs(self) -> float:
+        return self.max_abs / 10
+
+
+DEFAULT_TOLERANCE = Tolerance()
+
+
+@dataclass(frozen=True)
+class Case:
+    """One Keras Functional model.
+
+    `build(k, *inputs)` receives a namespace `k` (`k.layers`, `k.keras`, `k.tf`) and the Keras input
+    tensors, and returns the output tensor: the same code builds on Keras 2 and Keras 3.
+    """
+
+    id: str
+    family: str
+    build: Callable[..., Any]
+    inputs: tuple[tuple[int, ...], ...] = (DEFAULT_SHAPE,)
+    tags: tuple[str, ...] = ()
+    tolerance: Tolerance = field(default=DEFAULT_TOLERANCE)
+    input_scale: float = 1.0  # inputs are drawn from N(0, input_scale); widen it to reach clipping ranges
+    seed: int = 0
+
+    def __post_init__(self) -> None:
+        if not _ID_PATTERN.match(self.id):
+            raise ValueError(f"case id {self.id!r} must be lower-case words joined by '-'")
+        if not _ID_PATTERN.match(self.family):
+            raise ValueError(f"case {self.id}: family {self.family!r} must be a lower-case word")
+        if not self.inputs:
+            raise ValueError(f"case {self.id}: needs at least one input shape")
+
+    @property
+    def input_names(self) -> tuple[str, ...]:
+        """Names given to the Keras inputs and kept by every export path."""
+        if len(self.inputs) == 1:
+            return ("input",)
+        return tuple(f"input_{chr(ord('a') + i)}" for i in range(len(self.inputs)))
+
+
+def unique_by_id(cases: list[Case]) -> list[Case]:
+    """Return `cases` unchanged after checking that no id repeats."""
+    seen: set[str] = set()
+    for case in cases:
+        if case.id in seen:
+            raise ValueError(f"duplicate case id {case.id!r}")
+        seen.add(case.id)
+    return cases
+
+
+def apply_layer(layer: str, *args: Any, **kwargs: Any) -> Callable[..., Any]:
+    """Builder applying one Keras layer, by class name, to the single input."""
+    return lambda k, x: getattr(k.layers, layer)(*args, **kwargs)(x)
+
+
+def after_conv(layer: str, *args: Any, **kwargs: Any) -> Callable[..., Any]:
+    """Builder applying one Keras layer to a 3x3 convolution of the input (so it sees learned channels)."""
+    return lambda k, x: getattr(k.layers, layer)(*args, **kwargs)(k.layers.Conv2D(4, 3, padding="same")(x))

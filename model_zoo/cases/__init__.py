@@ -1,0 +1,40 @@
+"""The catalogue: every case of every family module, in a stable order."""
+from __future__ import annotations
+
+from model_zoo.case import Case, unique_by_id
+from model_zoo.cases import (
+    activations,
+    blocks,
+    convolution,
+    custom,
+    dense_reshape,
+    merge,
+    normalization,
+    padding,
+    pooling,
+    upsampling,
+)
+
+FAMILY_MODULES = (
+    upsampling,
+    convolution,
+    pooling,
+    dense_reshape,
+    normalization,
+    activations,
+    merge,
+    padding,
+    custom,
+    blocks,
+)
+
+CATALOGUE: list[Case] = unique_by_id([case for module in FAMILY_MODULES for case in module.CASES])
+FAMILIES: tuple[str, ...] = tuple(sorted({case.family for case in CATALOGUE}))
+
+
+def by_id(case_id: str) -> Case:
+    """Look a case up by id, with the known ids in the error."""
+    for case in CATALOGUE:
+        if case.id == case_id:
+            return case
+    raise KeyError(f"no case {case_id!r}; known: {', '.join(c.id for c in CATALOGUE)}")

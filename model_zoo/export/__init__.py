@@ -1,0 +1,62 @@
+"""Export paths: one module each, each exposing `PATH`, an `ExportPath`.
+
+Adding a path = one module here with a `PATH` and one line in `PATH_MODULES`.
+Importing this package does not import TensorFlow; `ExportPath.export` does, when called.
+"""
+from __future__ import annotations
+
+import importlib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Callable
+
+PATH_MODULES = (
+    "tf_frozen",
+    "tf_frozen_optimized",
+    "onnx_keras",
+    "onnx_savedmodel",
+    "onnx_nchw",
+    "tflite",
+    "keras_file",
+)
+
+
+@dataclass(frozen=True)
+class Artifact:
+    """What an export left in its folder and how OpenCV must be fed it."""
+
+    model: str  # file name inside the export folder, given to the reader
+    input_names: tuple[str, ...]  # as the artifact names them, in the case's input order
+
+
+@dataclass(frozen=True)
+class ExportPath:
+    """A way to get from a Keras model to something `cv2.dnn` reads.
+
+    Layouts say how a 4D tensor is laid out on OpenCV's side ("nhwc" as Keras, or "nchw");
+    tensors of other ranks are passed as they are.
+    """
+
+    name: str
+    reader: str  # the cv2.dnn function that reads the artifact
+    input_layout: str
+    output_layout: str
+    min_opencv: str  # the first OpenCV version with that reader
+    export: Callable[[Any, Path], Artifact]  # (BuiltCase, empty folder) -> Artifact
+    summary: str
+
+    def __post_init__(self) -> None:
+        for layout in (self.input_layout, self.output_layout):
+            if layout not in ("nhwc", "nchw"):
+                raise ValueError(f"path {self.name}: unknown layout {layout!r}")
+
+
+def all_paths() -> list[ExportPath]:
+    return [importlib.import_module(f"{__name__}.{module}").PATH for module in PATH_MODULES]
+
+
+def by_name(name: str) -> ExportPath:
+    for path in all_paths():
+        if path.name == name:
+            return path
+    raise KeyError(f"no export path {name!r}; known: {', '.join(p.name for p in all_paths())}")

@@ -1,0 +1,86 @@
+"""Export artifacts cached on disk, keyed by case fingerprint, recipe source and TF-side versions.
+
+One folder per (TF-side versions, case, path) holds the artifact and `manifest.json`; a failed export is
+cached too, with its error, since it fails the same way every time for the same inputs. A folder whose
+manifest does not match the current case and recipe is exported again.
+"""
+from __future__ import annotations
+
+import hashlib
+import inspect
+import json
+import shutil
+import time
+import traceback
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from model_zoo.export import Artifact, ExportPath
+from model_zoo.export import common as export_common
+
+MANIFEST = "manifest.json"
+
+
+@dataclass(frozen=True)
+class Export:
+    """One export's outcome: the artifact or the error, where it lives, what it cost."""
+
+    folder: Path
+    artifact: Artifact | None
+    error: str  # first line, "" on success
+    detail: str  # traceback of a failed export
+    seconds: float
+    cached: bool
+
+
+def recipe_hash(path: ExportPath) -> str:
+    """Hash of the recipe's code (its module and the shared pieces), so a recipe change re-exports."""
+    sources = [inspect.getsource(inspect.getmodule(path.export)), inspect.getsource(export_common)]
+    return hashlib.sha256("".join(sources).encode()).hexdigest()[:16]
+
+
+def first_line(error: BaseException) -> str:
+    lines = [line.strip() for line in str(error).splitlines() if line.strip()]
+    return f"{type(error).__name__}: {lines[0]}" if lines else type(error).__name__
+
+
+class ArtifactStore:
+    def __init__(self, root: Path, versions_key: str):
+        self.root = root / versions_key
+
+    def export(self, built: Any, path: ExportPath) -> Export:
+        """The cached export of `built` through `path`, exporting it now if needed."""
+        folder = self.root / built.case.id / path.name
+        key = {"fingerprint": built.fingerprint, "recipe": recipe_hash(path)}
+        cached = self._read(folder, key)
+        if cached is not None:
+            return cached
+        shutil.rmtree(folder, ignore_errors=True)
+        folder.mkdir(parents=True)
+        started = time.perf_counter()
+        artifact, error, detail = None, "", ""
+        try:
+            artifact = path.export(built, folder)
+        except Exception as exc:  # any converter failure is this cell's export-error
+            error, detail = first_line(exc), traceback.format_exc()
+        seconds = time.perf_counter() - started
+        manifest = {**key, "error": error, "detail": detail, "seconds": seconds,
+                    "artifact": None if artifact is None else {"model": artifact.model,
+                                                                "input_names": list(artifact.input_names)}}
+        (folder / MANIFEST).write_text(json.dumps(manifest, indent=1))
+        return Export(folder, artifact, error, detail, seconds, cached=False)
+
+    @staticmethod
+    def _read(folder: Path, key: dict[str, str]) -> Export | None:
+        try:
+            manifest = json.loads((folder / MANIFEST).read_text())
+        except (OSError, ValueError):
+            return None
+        if any(manifest.get(name) != value for name, value in key.items()):
+            return None
+        found = manifest["artifact"]
+        artifact = None if found is None else Artifact(found["model"], tuple(found["input_names"]))
+        if artifact is not None and not (folder / artifact.model).exists():
+            return None
+        return Export(folder, artifact, manifest["error"], manifest["detail"], manifest["seconds"], cached=True)
