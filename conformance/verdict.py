@@ -57,7 +57,8 @@ def measure(expected: list[np.ndarray], actual: list[np.ndarray]) -> Metrics:
     for want, got in zip(expected, actual):
         want = want.astype(np.float64)
         got = got.astype(np.float64)
-        diff = np.abs(want - got)
+        with np.errstate(invalid="ignore", over="ignore"):
+            diff = np.abs(want - got)
         agree = (want == got) | (np.isnan(want) & np.isnan(got))
         diff[~np.isfinite(diff) & ~agree] = np.inf
         diff[agree] = 0.0

@@ -6,12 +6,13 @@ ACTIVATIONS = {
     "relu": ("ReLU", ()),
     "relu6": ("ReLU", ()),
     "leakyrelu": ("LeakyReLU", ()),
-    "prelu": ("PReLU", ()),
+    "prelu": ("PReLU", ()),  # Keras's default: one alpha per element
+    "prelu-per-channel": ("PReLU", ()),
     "sigmoid": ("Activation", ("sigmoid",)),
     "tanh": ("Activation", ("tanh",)),
     "softmax": ("Softmax", ()),
 }
-KEYWORDS = {"relu6": {"max_value": 6.0}}
+KEYWORDS = {"relu6": {"max_value": 6.0}, "prelu-per-channel": {"shared_axes": [1, 2]}}
 INPUT_SCALES = {"relu6": 8.0}  # so that a good share of the convolution's outputs lie above 6
 
 CASES = [

@@ -26,9 +26,15 @@ def custom_layer(k, x):
     return scaled_tanh_class(k.keras)()(k.layers.Conv2D(4, 3, padding="same")(x))
 
 
+def square_minus_abs(t):
+    """Raw TF ops for the Lambda, importing TF itself as user code does (a closure over a module can't be saved)."""
+    import tensorflow as tf
+
+    return tf.math.square(t) - 0.5 * tf.math.abs(t)
+
+
 def lambda_layer(k, x):
-    tf = k.tf
-    return k.layers.Lambda(lambda t: tf.math.square(t) - 0.5 * tf.math.abs(t))(x)
+    return k.layers.Lambda(square_minus_abs)(x)
 
 
 def two_inputs(k, image, guide):

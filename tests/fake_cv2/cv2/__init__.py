@@ -1,0 +1,47 @@
+"""A stand-in for cv2 whose behaviour is chosen by the model file's text, to drive the real worker script
+through every outcome: ok (doubles the input), import-error, forward-error, segfault, abort, hang."""
+import os
+import signal
+import time
+
+__version__ = "0.0.0-fake"
+
+
+class error(Exception):
+    pass
+
+
+class _Net:
+    def __init__(self, behaviour):
+        self.behaviour = behaviour
+        self.blobs = {}
+
+    def empty(self):
+        return False
+
+    def setInput(self, blob, name=""):
+        self.blobs[name] = blob
+
+    def forward(self):
+        if self.behaviour == "segfault":
+            os.kill(os.getpid(), signal.SIGSEGV)
+        if self.behaviour == "abort":
+            os.abort()
+        if self.behaviour == "hang":
+            time.sleep(3600)
+        if self.behaviour == "forward-error":
+            raise error("OpenCV(fake) layer.cpp:1: error: (-215:Assertion failed) fake in function 'forward'\nmore")
+        return sum(blob * 2 for blob in self.blobs.values())
+
+
+def _read(model):
+    with open(model) as handle:
+        behaviour = handle.read().strip()
+    if behaviour == "import-error":
+        raise error("OpenCV(fake) importer.cpp:1: error: (-2:Unspecified error) fake import failure")
+    return _Net(behaviour)
+
+
+class dnn:
+    readNet = staticmethod(_read)
+    readNetFromONNX = staticmethod(_read)

@@ -1,0 +1,69 @@
+"""The catalogue and export paths, checked without TensorFlow."""
+import subprocess
+import sys
+
+import pytest
+
+from model_zoo.case import Case, apply_layer
+from model_zoo.cases import CATALOGUE, FAMILIES, by_id
+from model_zoo.export import all_paths, by_name
+
+REQUIRED_FAMILIES = {"upsampling", "conv2d", "depthwise", "separable", "transpose", "pooling", "dense", "reshape",
+                     "normalization", "activation", "merge", "padding", "custom", "blocks"}
+
+
+def test_catalogue_is_large_and_covers_the_families():
+    assert len(CATALOGUE) >= 40
+    assert REQUIRED_FAMILIES <= set(FAMILIES)
+
+
+def test_ids_are_unique_and_found():
+    ids = [case.id for case in CATALOGUE]
+    assert len(ids) == len(set(ids))
+    assert by_id("upsampling2d-nearest-2x").family == "upsampling"
+    with pytest.raises(KeyError, match="known"):
+        by_id("no-such-case")
+
+
+def test_case_ids_must_be_kebab_case():
+    with pytest.raises(ValueError, match="lower-case"):
+        Case("Conv_2D", "conv2d", apply_layer("Conv2D", 1, 1))
+
+
+def test_multi_input_names():
+    assert by_id("multi-input-concat").input_names == ("input_a", "input_b")
+    assert by_id("conv2d-1x1").input_names == ("input",)
+
+
+def test_paths_are_at_least_six_with_distinct_names_and_valid_layouts():
+    paths = all_paths()
+    assert len(paths) >= 6
+    assert len({p.name for p in paths}) == len(paths)
+    assert by_name("tflite").min_opencv == "4.8"
+    with pytest.raises(KeyError):
+        by_name("caffe")
+
+
+def collected(*args):
+    """Cell ids pytest collects with these arguments (collection needs no TensorFlow)."""
+    done = subprocess.run([sys.executable, "-m", "pytest", "conformance", "--collect-only", "-q", *args],
+                          capture_output=True, text=True)
+    return [line.split("[", 1)[1].rstrip("]") for line in done.stdout.splitlines() if "test_cell[" in line]
+
+
+def test_k_upsampling_selects_only_upsampling2d_cells():
+    ids = collected("-k", "upsampling")
+    assert len(ids) == 6 * len(all_paths())
+    assert all(i.startswith("upsampling2d-") for i in ids)
+
+
+def test_k_onnx_and_conv2d_selects_onnx_paths_of_conv2d_cases():
+    ids = collected("-k", "onnx and conv2d")
+    assert ids and all("onnx" in i and "conv2d" in i for i in ids)
+    assert {i.rsplit("-", 2)[-2] + "-" + i.rsplit("-", 1)[-1] for i in ids} <= {
+        "onnx-keras", "onnx-savedmodel", "onnx-nchw"}
+
+
+def test_family_markers_select_a_family():
+    ids = collected("-m", "pooling")
+    assert len(ids) == sum(c.family == "pooling" for c in CATALOGUE) * len(all_paths())

@@ -1,0 +1,82 @@
+"""Known failures: parsing, matching by pattern and version range, and the strict judgement."""
+import pytest
+
+from conformance import known_failures as kf
+
+ENTRY = """
+[[known]]
+case = "upsampling2d-*"
+path = "tf-frozen"
+tf = ">=2.16"
+opencv = "<4.10"
+status = "import-error"
+reason = "Keras 3 lowers UpSampling2D to Repeat, which the TF importer rejects"
+link = "https://github.com/opencv/opencv/issues/0"
+"""
+
+
+@pytest.fixture
+def entries():
+    return kf.parse(ENTRY)
+
+
+def test_entry_matches_patterns_and_version_ranges(entries):
+    assert kf.find(entries, "upsampling2d-nearest-2x", "tf-frozen", "2.19.1", "4.9.0") is entries[0]
+    assert kf.find(entries, "upsampling2d-nearest-2x", "tf-frozen", "2.15.1", "4.9.0") is None  # TF out of range
+    assert kf.find(entries, "upsampling2d-nearest-2x", "tf-frozen", "2.19.1", "4.12.0") is None  # OpenCV too
+    assert kf.find(entries, "upsampling2d-nearest-2x", "tf-frozen-optimized", "2.19.1", "4.9.0") is None
+    assert kf.find(entries, "conv2d-1x1", "tf-frozen", "2.19.1", "4.9.0") is None
+
+
+def test_empty_ranges_match_any_version():
+    entry = kf.parse('[[known]]\ncase = "*"\npath = "keras-file"\nstatus = "import-error"\nreason = "no reader"\n')[0]
+    assert entry.matches("x", "keras-file", "2.12.0", "5.0.0")
+
+
+def test_same_status_is_known_and_green(entries):
+    judgement = kf.judge("import-error", entries[0])
+    assert judgement.ok and judgement.kind == "known"
+    assert "Repeat" in judgement.message
+
+
+def test_listed_cell_that_passes_fails_the_run(entries):
+    judgement = kf.judge("pass", entries[0])
+    assert not judgement.ok and judgement.kind == "now-passes"
+    assert "remove the entry" in judgement.message
+
+
+def test_listed_cell_failing_differently_fails_the_run(entries):
+    judgement = kf.judge("crash", entries[0])
+    assert not judgement.ok and judgement.kind == "fails-differently"
+
+
+def test_unlisted_failure_fails_the_run():
+    judgement = kf.judge("mismatch", None)
+    assert not judgement.ok and judgement.kind == "unexpected-failure"
+
+
+def test_unlisted_pass_is_green():
+    assert kf.judge("pass", None).ok
+
+
+@pytest.mark.parametrize("text, complaint", [
+    ('[[known]]\ncase = "*"\npath = "*"\nstatus = "broken"\nreason = "r"\n', "not a failure status"),
+    ('[[known]]\ncase = "*"\npath = "*"\nstatus = "pass"\nreason = "r"\n', "not a failure status"),
+    ('[[known]]\ncase = "*"\npath = "*"\nstatus = "crash"\nreason = " "\n', "reason"),
+    ('[[known]]\ncase = "*"\npath = "*"\nstatus = "crash"\n', "missing fields"),
+    ('[[known]]\ncase = "*"\npath = "*"\nstatus = "crash"\nreason = "r"\nwhy = "x"\n', "unknown fields"),
+])
+def test_malformed_entries_are_refused(text, complaint):
+    with pytest.raises(ValueError, match=complaint):
+        kf.parse(text)
+
+
+def test_malformed_version_range_is_refused():
+    with pytest.raises(Exception):
+        kf.parse('[[known]]\ncase = "*"\npath = "*"\nstatus = "crash"\nreason = "r"\ntf = "about 2.15"\n')
+
+
+def test_the_committed_file_parses_and_every_entry_has_a_reason():
+    entries = kf.load()
+    assert entries
+    assert all(len(entry.reason) > 20 for entry in entries)

@@ -1,0 +1,75 @@
+"""The worker process and its runner: every outcome, and survival of crashes and hangs."""
+import sys
+import time
+
+import numpy as np
+import pytest
+
+from conformance.runner import OpenCVRunner, WorkerStartError
+
+BLOB = np.arange(6, dtype=np.float32).reshape(1, 2, 3)
+
+
+def run(runner, model_file, tmp_path, behaviour, reader="readNetFromONNX"):
+    return runner.run(model_file(behaviour), reader, [("", BLOB)], tmp_path / behaviour)
+
+
+def test_ok_returns_outputs_and_timings(fake_runner, model_file, tmp_path):
+    outcome = run(fake_runner, model_file, tmp_path, "ok")
+    assert outcome.status == "ok"
+    np.testing.assert_array_equal(outcome.outputs[0], BLOB * 2)
+    assert set(outcome.seconds) == {"import", "forward"}
+
+
+def test_hello_reports_the_opencv_side(fake_runner):
+    hello = fake_runner.start()
+    assert hello["opencv"] == "0.0.0-fake"
+    assert hello["numpy"] == np.__version__
+    assert hello["python"] == ".".join(map(str, sys.version_info[:3]))
+
+
+@pytest.mark.parametrize("behaviour, stage", [("import-error", "import"), ("forward-error", "forward")])
+def test_opencv_exceptions_keep_stage_and_first_line(fake_runner, model_file, tmp_path, behaviour, stage):
+    outcome = run(fake_runner, model_file, tmp_path, behaviour)
+    assert (outcome.status, outcome.stage) == (behaviour, stage)
+    assert outcome.error.startswith("OpenCV(fake)") and "\n" not in outcome.error
+
+
+def test_missing_reader_is_unsupported(fake_runner, model_file, tmp_path):
+    outcome = run(fake_runner, model_file, tmp_path, "ok", reader="readNetFromTFLite")
+    assert outcome.status == "unsupported"
+    assert "readNetFromTFLite does not exist" in outcome.error
+
+
+@pytest.mark.parametrize("behaviour, signal_name", [("segfault", "SIGSEGV"), ("abort", "SIGABRT")])
+def test_worker_killed_by_signal_is_a_crash_and_the_run_goes_on(fake_runner, model_file, tmp_path, behaviour,
+                                                                 signal_name):
+    first = run(fake_runner, model_file, tmp_path, "ok")
+    crashed = run(fake_runner, model_file, tmp_path, behaviour)
+    assert (crashed.status, crashed.stage) == ("crash", "forward")
+    assert signal_name in crashed.error
+    after = run(fake_runner, model_file, tmp_path, "ok")
+    assert after.status == "ok" and first.status == "ok"
+    assert fake_runner.starts == 2  # one fresh worker after the crash, none per cell otherwise
+
+
+def test_hang_is_a_timeout_and_the_worker_is_replaced(fake_worker_command, model_file, tmp_path):
+    with OpenCVRunner(fake_worker_command, timeout=1.0, log_dir=tmp_path / "logs") as runner:
+        started = time.monotonic()
+        outcome = run(runner, model_file, tmp_path, "hang")
+        assert time.monotonic() - started < 10
+        assert (outcome.status, outcome.stage) == ("timeout", "forward")
+        assert run(runner, model_file, tmp_path, "ok").status == "ok"
+
+
+def test_worker_is_reused_between_cells(fake_runner, model_file, tmp_path):
+    for index in range(5):
+        assert fake_runner.run(model_file("ok"), "readNet", [("", BLOB)], tmp_path / str(index)).status == "ok"
+    assert fake_runner.starts == 1
+
+
+def test_a_worker_that_cannot_start_is_an_environment_error(tmp_path):
+    broken = [sys.executable, "-I", "-c", "import no_such_cv2_module"]
+    with OpenCVRunner(broken, timeout=5.0, log_dir=tmp_path) as runner:
+        with pytest.raises(WorkerStartError, match="no_such_cv2_module"):
+            runner.start()

@@ -1,0 +1,98 @@
+"""The verdict: status words, metrics and tolerance scaling on tiny arrays."""
+import numpy as np
+import pytest
+
+from conformance.verdict import STATUSES, Verdict, compare, measure, summarize
+from model_zoo.case import Tolerance
+
+TOL = Tolerance(max_abs=1e-4)
+
+
+def arr(*values):
+    return np.array(values, dtype=np.float32).reshape(1, -1)
+
+
+def test_identical_outputs_pass_with_zero_error():
+    verdict = compare([arr(1, 2, 3)], [arr(1, 2, 3)], TOL)
+    assert verdict.status == "pass"
+    assert verdict.metrics.max_abs == 0 and verdict.metrics.required_tolerance == 0
+
+
+def test_error_just_inside_and_outside_the_bound():
+    base = np.zeros((1, 100), np.float32)
+    inside = base.copy()
+    inside[0, 0] = 0.9e-4  # mean 0.9e-6 <= 1e-5
+    outside = base.copy()
+    outside[0, 0] = 1.1e-4
+    assert compare([base], [inside], TOL).status == "pass"
+    verdict = compare([base], [outside], TOL)
+    assert verdict.status == "mismatch"
+    assert verdict.stage == "compare" and "max abs error 0.00011" in verdict.error
+
+
+def test_mean_bound_catches_widespread_small_errors():
+    expected = np.zeros((1, 10), np.float32)
+    actual = np.full((1, 10), 5e-5, np.float32)  # max 5e-5 passes lInf, mean 5e-5 fails l1 bound 1e-5
+    verdict = compare([expected], [actual], TOL)
+    assert verdict.status == "mismatch"
+    assert verdict.metrics.required_tolerance == pytest.approx(5e-4)
+
+
+def test_tolerance_scales_with_output_magnitude():
+    expected = arr(1000.0, 0.0)
+    actual = arr(1000.05, 0.0)  # 5e-2 absolute, 5e-5 relative to the scale 1000
+    verdict = compare([expected], [actual], Tolerance(max_abs=1e-4))
+    assert verdict.metrics.scale == pytest.approx(1000.0)
+    assert verdict.metrics.max_abs == pytest.approx(0.05, rel=1e-3)
+    assert compare([expected], [actual], Tolerance(max_abs=1e-5)).status == "mismatch"
+
+
+def test_small_outputs_use_scale_one():
+    assert measure([arr(0.001)], [arr(0.001)]).scale == 1.0
+
+
+def test_required_tolerance_is_the_smallest_that_passes():
+    expected, actual = arr(0.0, 0.0, 0.0, 0.0), arr(3e-3, 0.0, 0.0, 0.0)
+    required = compare([expected], [actual], TOL).metrics.required_tolerance
+    assert compare([expected], [actual], Tolerance(max_abs=required * 1.001)).status == "pass"
+    assert compare([expected], [actual], Tolerance(max_abs=required * 0.999)).status == "mismatch"
+
+
+def test_shape_difference_is_shape_mismatch_never_permuted():
+    expected = np.zeros((1, 2, 3, 4), np.float32)
+    verdict = compare([expected], [expected.transpose(0, 3, 1, 2)], TOL)
+    assert verdict.status == "shape-mismatch"
+    assert "(1, 4, 2, 3)" in verdict.error and "(1, 2, 3, 4)" in verdict.error
+    assert verdict.metrics is None
+
+
+def test_output_count_difference_is_shape_mismatch():
+    verdict = compare([arr(1), arr(2)], [arr(1)], TOL)
+    assert verdict.status == "shape-mismatch" and "1 outputs" in verdict.error
+
+
+@pytest.mark.parametrize("bad", [np.nan, np.inf, -np.inf])
+def test_non_finite_output_is_infinitely_wrong(bad):
+    verdict = compare([arr(1.0, 2.0)], [arr(1.0, bad)], TOL)
+    assert verdict.status == "mismatch" and verdict.metrics.max_abs == np.inf
+
+
+def test_matching_non_finite_values_agree():
+    assert compare([arr(np.inf, np.nan)], [arr(np.inf, np.nan)], TOL).status == "pass"
+
+
+def test_metrics_span_all_outputs():
+    metrics = measure([arr(0, 0), arr(0, 0)], [arr(0, 0), arr(0, 1e-3)])
+    assert metrics.max_abs == pytest.approx(1e-3)
+    assert metrics.mean_abs == pytest.approx(1e-3 / 4)
+
+
+def test_unknown_status_is_refused():
+    with pytest.raises(ValueError):
+        Verdict("fine")
+
+
+def test_summary_counts_per_status_and_path():
+    summary = summarize([("tflite", "pass"), ("tflite", "crash"), ("onnx-keras", "pass")])
+    assert summary["overall"]["pass"] == 2 and summary["overall"]["crash"] == 1
+    assert summary["per_path"]["tflite"] == {**{s: 0 for s in STATUSES}, "pass": 1, "crash": 1}
