@@ -35,17 +35,17 @@ def hello(cv2, numpy):
         "numpy": numpy.__version__,
         "python": platform.python_version(),
         "platform": platform.platform(),
-        "executable": sys.executable,
     }
 
 
-def first_line(error):
-    lines = [line.strip() for line in str(error).splitlines() if line.strip()]
-    return lines[0] if lines else type(error).__name__
+def one_line(error, limit=400):
+    """The error on one line: OpenCV puts a check's expected/actual values on the lines after the first."""
+    text = " ".join(line.strip() for line in str(error).splitlines() if line.strip()) or type(error).__name__
+    return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
 def failure(status, error):
-    return {"status": status, "error": first_line(error), "detail": f"{type(error).__name__}: {error}"}
+    return {"status": status, "error": one_line(error), "detail": f"{type(error).__name__}: {error}"}
 
 
 def run(cv2, numpy, request, say):

@@ -1,6 +1,6 @@
 """Expected non-pass cells, read from known_failures.toml, and the strict rule that judges a cell against them.
 
-Every entry names cases and paths (fnmatch patterns), TF and OpenCV version ranges (PEP 440 specifiers, empty
+Every entry names cases and paths (an fnmatch pattern or a list of them), TF and OpenCV version ranges (PEP 440 specifiers, empty
 for any), the expected status, a reason and an upstream link where one exists. A listed cell that passes or
 fails differently fails the run, so an upstream fix or regression shows up; an unlisted failure fails it too.
 """
@@ -22,8 +22,8 @@ FIELDS = {"case", "path", "tf", "opencv", "status", "reason", "link"}
 
 @dataclass(frozen=True)
 class KnownFailure:
-    case: str
-    path: str
+    case: tuple[str, ...]  # fnmatch patterns; a cell matches if its case id matches any
+    path: tuple[str, ...]
     status: str
     reason: str
     tf: str = ""
@@ -32,8 +32,8 @@ class KnownFailure:
 
     def matches(self, case: str, path: str, tf_version: str, opencv_version: str) -> bool:
         return (
-            fnmatch.fnmatchcase(case, self.case)
-            and fnmatch.fnmatchcase(path, self.path)
+            any(fnmatch.fnmatchcase(case, pattern) for pattern in self.case)
+            and any(fnmatch.fnmatchcase(path, pattern) for pattern in self.path)
             and Version(tf_version) in SpecifierSet(self.tf)
             and Version(opencv_version) in SpecifierSet(self.opencv)
         )
@@ -64,6 +64,11 @@ def parse(text: str, source: str = "known_failures.toml") -> list[KnownFailure]:
             raise ValueError(f"{where}: the reason must say what fails")
         for field in ("tf", "opencv"):
             SpecifierSet(raw.get(field, ""))  # raises on a malformed range
+        for field in ("case", "path"):
+            patterns = raw[field] if isinstance(raw[field], list) else [raw[field]]
+            if not patterns or not all(isinstance(p, str) and p for p in patterns):
+                raise ValueError(f"{where}: {field} must be a pattern or a list of patterns")
+            raw[field] = tuple(patterns)
         entries.append(KnownFailure(**raw))
     return entries
 

@@ -28,6 +28,15 @@ def test_entry_matches_patterns_and_version_ranges(entries):
     assert kf.find(entries, "conv2d-1x1", "tf-frozen", "2.19.1", "4.9.0") is None
 
 
+def test_pattern_lists_match_any_of_their_patterns():
+    entry = kf.parse('[[known]]\ncase = ["flatten", "reshape-*"]\npath = ["tf-frozen", "tf-frozen-optimized"]\n'
+                     'status = "mismatch"\nreason = "NCHW order"\n')[0]
+    assert entry.matches("reshape-4d", "tf-frozen-optimized", "2.15.1", "4.9.0")
+    assert entry.matches("flatten", "tf-frozen", "2.15.1", "4.9.0")
+    assert not entry.matches("flatten-dense", "tf-frozen", "2.15.1", "4.9.0")
+    assert not entry.matches("flatten", "onnx-keras", "2.15.1", "4.9.0")
+
+
 def test_empty_ranges_match_any_version():
     entry = kf.parse('[[known]]\ncase = "*"\npath = "keras-file"\nstatus = "import-error"\nreason = "no reader"\n')[0]
     assert entry.matches("x", "keras-file", "2.12.0", "5.0.0")
@@ -65,6 +74,7 @@ def test_unlisted_pass_is_green():
     ('[[known]]\ncase = "*"\npath = "*"\nstatus = "crash"\nreason = " "\n', "reason"),
     ('[[known]]\ncase = "*"\npath = "*"\nstatus = "crash"\n', "missing fields"),
     ('[[known]]\ncase = "*"\npath = "*"\nstatus = "crash"\nreason = "r"\nwhy = "x"\n', "unknown fields"),
+    ('[[known]]\ncase = []\npath = "*"\nstatus = "crash"\nreason = "r"\n', "list of patterns"),
 ])
 def test_malformed_entries_are_refused(text, complaint):
     with pytest.raises(ValueError, match=complaint):

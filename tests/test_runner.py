@@ -29,10 +29,13 @@ def test_hello_reports_the_opencv_side(fake_runner):
 
 
 @pytest.mark.parametrize("behaviour, stage", [("import-error", "import"), ("forward-error", "forward")])
-def test_opencv_exceptions_keep_stage_and_first_line(fake_runner, model_file, tmp_path, behaviour, stage):
+def test_opencv_exceptions_keep_stage_and_whole_message_on_one_line(fake_runner, model_file, tmp_path, behaviour,
+                                                                     stage):
     outcome = run(fake_runner, model_file, tmp_path, behaviour)
     assert (outcome.status, outcome.stage) == (behaviour, stage)
     assert outcome.error.startswith("OpenCV(fake)") and "\n" not in outcome.error
+    if behaviour == "forward-error":
+        assert outcome.error.endswith("in function 'forward' more")  # the check's details, kept
 
 
 def test_missing_reader_is_unsupported(fake_runner, model_file, tmp_path):
