@@ -83,6 +83,9 @@ def randomize_weights(model: Any, rng: np.random.Generator) -> None:
 def build_case(case: Case) -> BuiltCase:
     """Build `case` as a Functional model, randomize its weights, and run TF on seeded inputs."""
     k = keras_namespace()
+    # Fresh Keras state, so auto-generated layer names (part of the fingerprint) do not depend on which cases
+    # or exports ran before in this process: a cached export must be found again by any later selection.
+    k.keras.backend.clear_session()
     rng = np.random.default_rng(case_seed(case))
     keras_inputs = [k.keras.Input(shape, name=name) for shape, name in zip(case.inputs, case.input_names)]
     outputs = case.build(k, *keras_inputs)
