@@ -8,6 +8,7 @@ Never imports TensorFlow nor this project. Protocol on stdin/stdout, one JSON ob
                   or {"status": "import-error" | "forward-error" | "unsupported", "error": LINE, "detail": TEXT}
 Anything OpenCV prints on stdout is moved to stderr, so it cannot corrupt the protocol.
 """
+import contextlib
 import json
 import os
 import platform
@@ -20,10 +21,8 @@ def distribution_versions():
 
     found = {}
     for name in ("opencv-python", "opencv-python-headless", "opencv-contrib-python", "opencv-contrib-python-headless"):
-        try:
+        with contextlib.suppress(metadata.PackageNotFoundError):
             found[name] = metadata.version(name)
-        except metadata.PackageNotFoundError:
-            pass
     return found
 
 
@@ -51,7 +50,8 @@ def failure(status, error):
 def run(cv2, numpy, request, say):
     reader = getattr(cv2.dnn, request["reader"], None)
     if reader is None:
-        return {"status": "unsupported", "error": f"cv2.dnn.{request['reader']} does not exist in OpenCV {cv2.__version__}"}
+        missing = f"cv2.dnn.{request['reader']} does not exist in OpenCV {cv2.__version__}"
+        return {"status": "unsupported", "error": missing}
     seconds = {}
     say({"stage": "import"})
     started = time.perf_counter()
@@ -88,8 +88,8 @@ def main():
         protocol.write(json.dumps(message) + "\n")
         protocol.flush()
 
-    import numpy
     import cv2
+    import numpy
 
     say({"hello": hello(cv2, numpy)})
     for line in sys.stdin:

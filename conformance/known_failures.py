@@ -1,8 +1,9 @@
 """Expected non-pass cells, read from known_failures.toml, and the strict rule that judges a cell against them.
 
-Every entry names cases and paths (an fnmatch pattern or a list of them), TF and OpenCV version ranges (PEP 440 specifiers, empty
-for any), the expected status, a reason and an upstream link where one exists. A listed cell that passes or
-fails differently fails the run, so an upstream fix or regression shows up; an unlisted failure fails it too.
+Every entry names cases and paths (an fnmatch pattern or a list of them), TF and OpenCV version ranges
+(PEP 440 specifiers, empty for any), the expected status, a reason and an upstream link where one exists.
+A listed cell that passes or fails differently fails the run, so an upstream fix or regression shows up;
+an unlisted failure fails it too.
 """
 from __future__ import annotations
 
@@ -77,7 +78,8 @@ def load(path: Path = KNOWN_FAILURES_FILE) -> list[KnownFailure]:
     return parse(path.read_text(), path.name)
 
 
-def find(entries: list[KnownFailure], case: str, path: str, tf_version: str, opencv_version: str) -> KnownFailure | None:
+def find(entries: list[KnownFailure], case: str, path: str, tf_version: str,
+         opencv_version: str) -> KnownFailure | None:
     """The first entry covering the cell, or None."""
     return next((e for e in entries if e.matches(case, path, tf_version, opencv_version)), None)
 

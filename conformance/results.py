@@ -1,6 +1,8 @@
 """The results file `reports/results/<env>.json`: versions of both sides and one record per cell.
 
 Rewritten atomically after every cell, so an interrupted run keeps what it measured (`complete` stays false).
+A run of a selection (`-k`, `-m`) keeps the other cells of a previous complete run with the same versions on
+both sides, so debugging one layer does not throw away the env's table.
 """
 from __future__ import annotations
 
@@ -43,13 +45,35 @@ class ResultsFile:
     requested: dict[str, Any]
     selection: str | None = None
     cells: list[CellRecord] = field(default_factory=list)
-    started: str = field(default_factory=lambda: datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"))
+    carried: list[dict[str, Any]] = field(default_factory=list)  # cells kept from a previous run
+    started: str = field(default_factory=lambda: datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"))
 
     def add(self, record: CellRecord) -> None:
         self.cells.append(record)
         self.write(complete=False)
 
+    def carry_previous(self) -> None:
+        """Keep the cells of the file already on disk if it is a complete run of this env with the same versions."""
+        if self.selection is None:
+            return
+        try:
+            previous = read(self.file)
+        except (OSError, ValueError):
+            return
+        same = (previous.get("env") == self.env and previous.get("complete")
+                and previous.get("opencv_side") == self.opencv_side
+                and _without_keras_in_use(previous.get("tf_side", {})) == _without_keras_in_use(self.tf_side))
+        if same:
+            self.carried = previous["cells"]
+
+    def merged_cells(self) -> list[dict[str, Any]]:
+        """This run's cells, in the place of the carried cell they replace, then the new ones."""
+        measured = {(c.case, c.path): vars(c) for c in self.cells}
+        merged = [measured.pop((c["case"], c["path"]), c) for c in self.carried]
+        return merged + list(measured.values())
+
     def document(self, complete: bool) -> dict[str, Any]:
+        cells = self.merged_cells()
         return {
             "schema": SCHEMA_VERSION,
             "env": self.env,
@@ -59,8 +83,9 @@ class ResultsFile:
             "requested": self.requested,
             "tf_side": self.tf_side,
             "opencv_side": self.opencv_side,
-            "summary": summarize([(c.path, c.status) for c in self.cells]),
-            "cells": [vars(c) for c in self.cells],
+            "carried_cells": len(cells) - len(self.cells),
+            "summary": summarize([(c["path"], c["status"]) for c in cells]),
+            "cells": cells,
         }
 
     def write(self, complete: bool) -> None:
@@ -68,6 +93,10 @@ class ResultsFile:
         temporary = self.file.with_suffix(".json.tmp")
         temporary.write_text(json.dumps(self.document(complete), indent=1, sort_keys=False) + "\n")
         os.replace(temporary, self.file)
+
+
+def _without_keras_in_use(tf_side: dict[str, Any]) -> dict[str, Any]:
+    return {name: version for name, version in tf_side.items() if name != "keras_in_use"}
 
 
 def read(file: Path) -> dict[str, Any]:

@@ -169,7 +169,7 @@ class OpenCVRunner:
                     self._process.wait()
             self._process = None
 
-    def __enter__(self) -> "OpenCVRunner":
+    def __enter__(self) -> OpenCVRunner:
         return self
 
     def __exit__(self, *exc: object) -> None:

@@ -66,6 +66,7 @@ class ConformanceSession:
             settings.results_dir / f"{settings.env_name}.json", settings.env_name, self.tf_side, self.opencv_side,
             {"opencv": settings.opencv, "wheel": settings.wheel}, settings.selection,
         )
+        self.results.carry_previous()
 
     @property
     def versions_line(self) -> str:
@@ -98,7 +99,7 @@ class ConformanceSession:
 
     def _run_opencv(self, built: Any, path: ExportPath, export: Export) -> tuple[Verdict, dict[str, float]]:
         names = export.artifact.input_names if len(built.inputs) > 1 else ("",)
-        feeds = [(name, to_layout(array, path.input_layout)) for name, array in zip(names, built.inputs)]
+        feeds = [(name, to_layout(array, path.input_layout)) for name, array in zip(names, built.inputs, strict=True)]
         scratch = Path(tempfile.mkdtemp(dir=self._scratch, prefix=f"{built.case.id}-{path.name}-"))
         outcome = self.runner.run(export.folder / export.artifact.model, path.reader, feeds, scratch)
         if outcome.status != "ok":

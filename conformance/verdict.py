@@ -54,7 +54,7 @@ def failed(status: str, stage: str, error: str) -> Verdict:
 def measure(expected: list[np.ndarray], actual: list[np.ndarray]) -> Metrics:
     """Max and mean absolute error over all outputs (shapes must match); non-finite disagreement is infinite."""
     errors = []
-    for want, got in zip(expected, actual):
+    for want, got in zip(expected, actual, strict=True):
         want = want.astype(np.float64)
         got = got.astype(np.float64)
         with np.errstate(invalid="ignore", over="ignore"):
@@ -76,7 +76,7 @@ def compare(expected: list[np.ndarray], actual: list[np.ndarray], tolerance: Tol
     """Verdict for OpenCV's `actual` against TF's `expected`, both already in the path's layout."""
     if len(actual) != len(expected):
         return Verdict("shape-mismatch", "compare", f"OpenCV gave {len(actual)} outputs, the model has {len(expected)}")
-    for index, (want, got) in enumerate(zip(expected, actual)):
+    for index, (want, got) in enumerate(zip(expected, actual, strict=True)):
         if want.shape != got.shape:
             return Verdict(
                 "shape-mismatch", "compare",

@@ -87,14 +87,15 @@ def build_case(case: Case) -> BuiltCase:
     # or exports ran before in this process: a cached export must be found again by any later selection.
     k.keras.backend.clear_session()
     rng = np.random.default_rng(case_seed(case))
-    keras_inputs = [k.keras.Input(shape, name=name) for shape, name in zip(case.inputs, case.input_names)]
+    named_shapes = list(zip(case.inputs, case.input_names, strict=True))
+    keras_inputs = [k.keras.Input(shape, name=name) for shape, name in named_shapes]
     outputs = case.build(k, *keras_inputs)
     model = k.keras.Model(keras_inputs if len(keras_inputs) > 1 else keras_inputs[0], outputs, name="case")
     randomize_weights(model, rng)
     inputs = [(rng.standard_normal((1, *shape)) * case.input_scale).astype(np.float32) for shape in case.inputs]
     result = model(inputs if len(inputs) > 1 else inputs[0], training=False)
     expected = [np.asarray(r, dtype=np.float32) for r in (result if isinstance(result, (list, tuple)) else [result])]
-    specs = [k.tf.TensorSpec((1, *shape), k.tf.float32, name=name) for shape, name in zip(case.inputs, case.input_names)]
+    specs = [k.tf.TensorSpec((1, *shape), k.tf.float32, name=name) for shape, name in named_shapes]
     return BuiltCase(case, model, specs, inputs, expected, _fingerprint(model, inputs))
 
 

@@ -26,7 +26,7 @@ def tf_side() -> dict[str, str]:
 def tensorflow_version(versions: dict[str, str]) -> str:
     version = versions.get("tensorflow") or versions.get("tensorflow-cpu")
     if version is None:
-        raise RuntimeError("TensorFlow is not installed here: run the conformance cells inside a tox env (tox -e tf215-cv49)")
+        raise RuntimeError("TensorFlow is not installed here: run the cells in a tox env (tox -e tf215-cv49)")
     return version
 
 

@@ -47,3 +47,38 @@ def test_unknown_schema_is_refused(tmp_path):
     file.write_text(json.dumps({"schema": 0}))
     with pytest.raises(ValueError, match="schema 0"):
         results.read(file)
+
+
+def writer_for(file, selection, opencv="4.9.0"):
+    return ResultsFile(file, "tf215-cv49", {"tensorflow-cpu": "2.15.1"}, {"opencv": opencv}, {"opencv": "4.9"},
+                       selection)
+
+
+def test_a_selected_run_keeps_the_other_cells_of_a_complete_run(tmp_path):
+    file = tmp_path / "tf215-cv49.json"
+    full = writer_for(file, None)
+    for case in ("a", "b", "c"):
+        full.add(record(case=case))
+    full.write(complete=True)
+    selected = writer_for(file, "-k 'b'")
+    selected.carry_previous()
+    selected.add(record(case="b", status="crash"))
+    selected.write(complete=True)
+    document = results.read(file)
+    assert [(c["case"], c["status"]) for c in document["cells"]] == [("a", "pass"), ("b", "crash"), ("c", "pass")]
+    assert document["carried_cells"] == 2 and document["selection"] == "-k 'b'"
+    assert document["summary"]["overall"]["crash"] == 1 and document["summary"]["overall"]["pass"] == 2
+
+
+def test_other_versions_or_incomplete_runs_are_not_carried(tmp_path):
+    file = tmp_path / "tf215-cv49.json"
+    full = writer_for(file, None)
+    full.add(record(case="a"))
+    full.write(complete=True)
+    other_opencv = writer_for(file, "-k 'b'", opencv="4.9.1")
+    other_opencv.carry_previous()
+    assert other_opencv.carried == []
+    full.write(complete=False)
+    same = writer_for(file, "-k 'b'")
+    same.carry_previous()
+    assert same.carried == []

@@ -73,6 +73,6 @@ def test_worker_is_reused_between_cells(fake_runner, model_file, tmp_path):
 
 def test_a_worker_that_cannot_start_is_an_environment_error(tmp_path):
     broken = [sys.executable, "-I", "-c", "import no_such_cv2_module"]
-    with OpenCVRunner(broken, timeout=5.0, log_dir=tmp_path) as runner:
-        with pytest.raises(WorkerStartError, match="no_such_cv2_module"):
-            runner.start()
+    with OpenCVRunner(broken, timeout=5.0, log_dir=tmp_path) as runner, \
+            pytest.raises(WorkerStartError, match="no_such_cv2_module"):
+        runner.start()

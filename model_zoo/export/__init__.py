@@ -6,9 +6,10 @@ Importing this package does not import TensorFlow; `ExportPath.export` does, whe
 from __future__ import annotations
 
 import importlib
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 PATH_MODULES = (
     "tf_frozen",

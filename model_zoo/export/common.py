@@ -1,6 +1,7 @@
 """Pieces shared by the export recipes: the traced serving function and its frozen graph."""
 from __future__ import annotations
 
+import re
 from typing import Any
 
 
@@ -27,18 +28,17 @@ def frozen_graph(built: Any) -> tuple[Any, list[str], list[str]]:
 
 
 def in_case_order(case_names: tuple[str, ...], artifact_names: list[str]) -> tuple[str, ...]:
-    """Order the artifact's input names like the case's inputs, matching each by the case name it contains.
+    """Order the artifact's input names like the case's inputs.
 
-    Converters decorate names ('serving_default_input_a:0'); a name matching no or several artifact inputs is an
-    export error, never a guess.
+    Converters decorate names ('serving_default_input_a:0'): each case name must match exactly one artifact name
+    as its last '_'-separated part, or the export fails; names are never guessed.
     """
     if len(artifact_names) != len(case_names):
         raise ValueError(f"artifact has inputs {artifact_names}, the model has {list(case_names)}")
     ordered = []
     for name in case_names:
-        candidates = [a for a in artifact_names if a.split(":")[0] == name] or [
-            a for a in artifact_names if name in a and not any(o != name and o in a for o in case_names if len(o) > len(name))
-        ]
+        pattern = re.compile(rf"(.*_)?{re.escape(name)}(:\d+)?")
+        candidates = [a for a in artifact_names if pattern.fullmatch(a)]
         if len(candidates) != 1:
             raise ValueError(f"input {name!r} matches {candidates} among the artifact's inputs {artifact_names}")
         ordered.append(candidates[0])
