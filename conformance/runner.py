@@ -75,9 +75,14 @@ class OpenCVRunner:
             feed = scratch / f"input_{index}.npy"
             np.save(feed, np.ascontiguousarray(array, dtype=np.float32))
             feeds.append([name, str(feed)])
-        request = {"model": str(model), "reader": reader, "inputs": feeds, "out_dir": str(scratch)}
-        self._process.stdin.write((json.dumps(request) + "\n").encode())
-        self._process.stdin.flush()
+        request = (json.dumps({"model": str(model), "reader": reader, "inputs": feeds, "out_dir": str(scratch)})
+                   + "\n").encode()
+        try:
+            self._send(request)
+        except BrokenPipeError:  # the worker went away between cells: this cell has not started yet
+            self.close(kill=True)
+            self.start()
+            self._send(request)
         stage, deadline = "import", time.monotonic() + self.timeout
         while True:
             try:
@@ -91,6 +96,10 @@ class OpenCVRunner:
                 stage = message["stage"]
                 continue
             return self._outcome(message, stage)
+
+    def _send(self, request: bytes) -> None:
+        self._process.stdin.write(request)
+        self._process.stdin.flush()
 
     def _outcome(self, message: dict[str, Any], stage: str) -> RunOutcome:
         status = message["status"]
@@ -140,14 +149,21 @@ class OpenCVRunner:
                 raise WorkerDied(self._death())
             self._buffer += chunk
         line, self._buffer = self._buffer.split(b"\n", 1)
-        return json.loads(line)
+        try:
+            message = json.loads(line)
+        except ValueError:
+            message = None
+        if not isinstance(message, dict):
+            self.close(kill=True)
+            raise WorkerDied(f"OpenCV worker broke the protocol, it wrote {line[:200]!r}")
+        return message
 
     def _death(self) -> str:
         returncode = self._process.wait(timeout=30)
         self._process = None
         if returncode < 0:
             return f"OpenCV worker killed by {signal_name(returncode)}"
-        return f"OpenCV worker exited with code {returncode}"
+        return f"OpenCV worker exited with code {returncode} without answering"
 
     def _log_tail(self, lines: int = 20) -> str:
         if self._log is None:

@@ -44,7 +44,8 @@ def test_missing_reader_is_unsupported(fake_runner, model_file, tmp_path):
     assert "readNetFromTFLite does not exist" in outcome.error
 
 
-@pytest.mark.parametrize("behaviour, signal_name", [("segfault", "SIGSEGV"), ("abort", "SIGABRT")])
+@pytest.mark.parametrize("behaviour, signal_name", [("segfault", "SIGSEGV"), ("abort", "SIGABRT"),
+                                                   ("sigkill", "SIGKILL"), ("exit", "exited with code 0")])
 def test_worker_killed_by_signal_is_a_crash_and_the_run_goes_on(fake_runner, model_file, tmp_path, behaviour,
                                                                  signal_name):
     first = run(fake_runner, model_file, tmp_path, "ok")
@@ -76,3 +77,30 @@ def test_a_worker_that_cannot_start_is_an_environment_error(tmp_path):
     with OpenCVRunner(broken, timeout=5.0, log_dir=tmp_path) as runner, \
             pytest.raises(WorkerStartError, match="no_such_cv2_module"):
         runner.start()
+
+
+def scripted_worker(after_hello: str) -> list[str]:
+    """A worker that says hello, reads one request, then runs `after_hello` (to break the protocol)."""
+    script = ("import json, sys; print(json.dumps({'hello': {'opencv': 'scripted'}}), flush=True); "
+              f"sys.stdin.readline(); {after_hello}")
+    return [sys.executable, "-I", "-c", script]
+
+
+@pytest.mark.parametrize("after_hello, complaint", [
+    ("print('garbage', flush=True); sys.stdin.readline()", "broke the protocol"),
+    ("print('[1, 2]', flush=True); sys.stdin.readline()", "broke the protocol"),
+    ("sys.exit(0)", "exited with code 0 without answering"),
+])
+def test_a_worker_breaking_the_protocol_is_a_crash_of_that_cell_only(tmp_path, model_file, after_hello, complaint):
+    with OpenCVRunner(scripted_worker(after_hello), timeout=5.0, log_dir=tmp_path / "logs") as runner:
+        for attempt in range(2):  # the worker is replaced and the next cell gets the same treatment afresh
+            outcome = runner.run(model_file("ok"), "readNet", [("", BLOB)], tmp_path / str(attempt))
+            assert outcome.status == "crash" and complaint in outcome.error
+        assert runner.starts == 2
+
+
+def test_a_worker_gone_between_cells_is_replaced_before_the_next_cell(fake_runner, model_file, tmp_path):
+    assert run(fake_runner, model_file, tmp_path, "ok").status == "ok"
+    fake_runner._process.kill()
+    fake_runner._process.wait()
+    assert run(fake_runner, model_file, tmp_path, "ok").status == "ok"

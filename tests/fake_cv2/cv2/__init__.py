@@ -1,5 +1,6 @@
 """A stand-in for cv2 whose behaviour is chosen by the model file's text, to drive the real worker script
-through every outcome: ok (doubles the input), import-error, forward-error, segfault, abort, hang."""
+through every outcome: ok (doubles the input), import-error, forward-error, segfault, abort, sigkill,
+exit (ends without answering), hang."""
 import os
 import signal
 import time
@@ -27,6 +28,10 @@ class _Net:
             os.kill(os.getpid(), signal.SIGSEGV)
         if self.behaviour == "abort":
             os.abort()
+        if self.behaviour == "sigkill":
+            os.kill(os.getpid(), signal.SIGKILL)
+        if self.behaviour == "exit":
+            os._exit(0)
         if self.behaviour == "hang":
             time.sleep(3600)
         if self.behaviour == "forward-error":
