@@ -56,7 +56,9 @@ def run(cv2, numpy, request, say):
     say({"stage": "import"})
     started = time.perf_counter()
     try:
-        net = reader(request["model"])
+        # Read from inside the model's folder, so that error messages name the file, not where the cache lives.
+        os.chdir(os.path.dirname(request["model"]))
+        net = reader(os.path.basename(request["model"]))
         if net.empty():
             return {"status": "import-error", "error": f"{request['reader']} returned an empty network"}
     except Exception as error:  # cv2.error and whatever the bindings raise

@@ -36,6 +36,8 @@ def pytest_addoption(parser):
     group.addoption("--results-dir", default="reports/results", help="where <env>.json is written")
     group.addoption("--cache-dir", default=os.environ.get("CONFORMANCE_CACHE_DIR", ".conformance-cache"),
                     help="exports and OpenCV environments are cached here (env CONFORMANCE_CACHE_DIR)")
+    group.addoption("--resume", action="store_true",
+                    help="continue an interrupted run: cells already in the results file (same versions) are kept")
     group.addoption("--cell-timeout", type=float, default=120.0,
                     help="seconds one cell may spend in OpenCV before it is a timeout")
 
@@ -75,7 +77,7 @@ def _settings(config):
         opencv=opencv, wheel=config.getoption("--opencv-wheel"), env_name=env_name,
         results_dir=root / config.getoption("--results-dir"), cache_dir=root / config.getoption("--cache-dir"),
         timeout=config.getoption("--cell-timeout"), opencv_python=config.getoption("--opencv-python"),
-        selection=selection or None,
+        selection=selection or None, resume=config.getoption("--resume"),
     )
 
 

@@ -52,19 +52,27 @@ class ResultsFile:
         self.cells.append(record)
         self.write(complete=False)
 
-    def carry_previous(self) -> None:
-        """Keep the cells of the file already on disk if it is a complete run of this env with the same versions."""
-        if self.selection is None:
+    def carry_previous(self, resume: bool = False) -> None:
+        """Keep the cells of the file already on disk if it is a run of this env with the same versions: a complete
+        one when only a selection reruns, or any one (an interrupted run's too) when resuming."""
+        if self.selection is None and not resume:
             return
         try:
             previous = read(self.file)
         except (OSError, ValueError):
             return
-        same = (previous.get("env") == self.env and previous.get("complete")
+        same = (previous.get("env") == self.env and (previous.get("complete") or resume)
                 and previous.get("opencv_side") == self.opencv_side
                 and _without_keras_in_use(previous.get("tf_side", {})) == _without_keras_in_use(self.tf_side))
         if same:
             self.carried = previous["cells"]
+            if "keras_in_use" in previous["tf_side"]:
+                self.tf_side.setdefault("keras_in_use", previous["tf_side"]["keras_in_use"])
+
+    def carried_record(self, case: str, path: str) -> CellRecord | None:
+        """The cell as a previous run recorded it, if it did."""
+        found = next((c for c in self.carried if (c["case"], c["path"]) == (case, path)), None)
+        return None if found is None else CellRecord(**found)
 
     def merged_cells(self) -> list[dict[str, Any]]:
         """This run's cells, in the place of the carried cell they replace, then the new ones."""

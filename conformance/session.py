@@ -17,7 +17,7 @@ from conformance import known_failures, opencv_env
 from conformance.layout import to_layout
 from conformance.results import CellRecord, ResultsFile
 from conformance.runner import OpenCVRunner, worker_command
-from conformance.verdict import Verdict, compare, failed
+from conformance.verdict import Metrics, Verdict, compare, failed
 from model_zoo.case import Case
 from model_zoo.export import ExportPath
 from model_zoo.store import ArtifactStore, Export
@@ -33,6 +33,7 @@ class Settings:
     timeout: float
     opencv_python: str | None = None  # an interpreter that already has the requested cv2 (skips env creation)
     selection: str | None = None
+    resume: bool = False  # take cells already in the results file (of the same versions) instead of rerunning
 
 
 @dataclass(frozen=True)
@@ -66,7 +67,7 @@ class ConformanceSession:
             settings.results_dir / f"{settings.env_name}.json", settings.env_name, self.tf_side, self.opencv_side,
             {"opencv": settings.opencv, "wheel": settings.wheel}, settings.selection,
         )
-        self.results.carry_previous()
+        self.results.carry_previous(resume=settings.resume)
 
     @property
     def versions_line(self) -> str:
@@ -76,6 +77,8 @@ class ConformanceSession:
 
     def run_cell(self, case: Case, path: ExportPath) -> CellResult:
         """Measure one cell, record it in the results file, and judge it against the known failures."""
+        if self.settings.resume and (done := self.results.carried_record(case.id, path.name)) is not None:
+            return self._resumed(case, path, done)
         started = time.perf_counter()
         built = self._build(case)
         export = self._artifacts().export(built, path)
@@ -96,6 +99,17 @@ class ConformanceSession:
             outcome=judgement.kind, seconds=seconds, export_cached=export.cached,
         ))
         return CellResult(case, path, verdict, judgement, export, self._message(case, path, verdict, judgement, export))
+
+    def _resumed(self, case: Case, path: ExportPath, record: CellRecord) -> CellResult:
+        """A cell measured by the interrupted run, judged again against today's known failures."""
+        metrics = None if record.metrics is None else Metrics(**record.metrics)
+        verdict = Verdict(record.status, record.stage, record.error, metrics)
+        entry = known_failures.find(self.known, case.id, path.name, self.tf_version, self.opencv_version)
+        judgement = known_failures.judge(verdict.status, entry)
+        record.known = None if entry is None else {"status": entry.status, "reason": entry.reason, "link": entry.link}
+        record.outcome = judgement.kind
+        self.results.add(record)
+        return CellResult(case, path, verdict, judgement, None, self._message(case, path, verdict, judgement, None))
 
     def _run_opencv(self, built: Any, path: ExportPath, export: Export) -> tuple[Verdict, dict[str, float]]:
         names = export.artifact.input_names if len(built.inputs) > 1 else ("",)
@@ -125,7 +139,7 @@ class ConformanceSession:
         return self._store
 
     def _message(self, case: Case, path: ExportPath, verdict: Verdict, judgement: known_failures.Judgement,
-                 export: Export) -> str:
+                 export: Export | None) -> str:
         lines = [
             f"{case.id} via {path.name} [{self.versions_line}]",
             f"status: {verdict.status}" + (f" at stage {verdict.stage}" if verdict.stage else "")
@@ -139,7 +153,7 @@ class ConformanceSession:
                          f"tolerance {m.required_tolerance:.3g} (case tolerance {case.tolerance.max_abs:g})")
         if judgement.entry is not None and judgement.entry.link:
             lines.append(f"upstream: {judgement.entry.link}")
-        lines.append(f"artifact: {export.folder}")
+        lines.append(f"artifact: {export.folder}" if export else "resumed: measured by the interrupted run, not rerun")
         return "\n".join(lines)
 
     def close(self, complete: bool) -> None:

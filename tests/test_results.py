@@ -82,3 +82,16 @@ def test_other_versions_or_incomplete_runs_are_not_carried(tmp_path):
     same = writer_for(file, "-k 'b'")
     same.carry_previous()
     assert same.carried == []
+
+
+def test_resume_carries_an_interrupted_run_and_gives_back_its_records(tmp_path):
+    file = tmp_path / "tf215-cv49.json"
+    interrupted = writer_for(file, None)
+    interrupted.add(record(case="a", status="mismatch"))  # then SIGKILL: complete stays false on disk
+    resumed = writer_for(file, None)
+    resumed.carry_previous(resume=True)
+    assert resumed.carried_record("a", "tflite").status == "mismatch"
+    assert resumed.carried_record("b", "tflite") is None
+    not_resumed = writer_for(file, None)
+    not_resumed.carry_previous()
+    assert not_resumed.carried == []
