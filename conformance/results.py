@@ -32,6 +32,7 @@ class CellRecord:
     outcome: str  # pass | known | unexpected-failure | now-passes | fails-differently
     seconds: dict[str, float] = field(default_factory=dict)
     export_cached: bool = False
+    detail: str = ""  # a crashed worker's stderr tail, an export's traceback, OpenCV's full exception text
 
 
 @dataclass

@@ -84,7 +84,7 @@ class ConformanceSession:
         export = self._artifacts().export(built, path)
         seconds = {"export": round(export.seconds, 4)}
         if export.artifact is None:
-            verdict = failed("export-error", "export", export.error)
+            verdict = failed("export-error", "export", export.error, export.detail)
         else:
             verdict, run_seconds = self._run_opencv(built, path, export)
             seconds.update({k: round(v, 4) for k, v in run_seconds.items()})
@@ -96,14 +96,14 @@ class ConformanceSession:
             error=verdict.error, metrics=None if verdict.metrics is None else verdict.metrics.as_dict(),
             tolerance=case.tolerance.max_abs,
             known=None if entry is None else {"status": entry.status, "reason": entry.reason, "link": entry.link},
-            outcome=judgement.kind, seconds=seconds, export_cached=export.cached,
+            outcome=judgement.kind, seconds=seconds, export_cached=export.cached, detail=verdict.detail,
         ))
         return CellResult(case, path, verdict, judgement, export, self._message(case, path, verdict, judgement, export))
 
     def _resumed(self, case: Case, path: ExportPath, record: CellRecord) -> CellResult:
         """A cell measured by the interrupted run, judged again against today's known failures."""
         metrics = None if record.metrics is None else Metrics(**record.metrics)
-        verdict = Verdict(record.status, record.stage, record.error, metrics)
+        verdict = Verdict(record.status, record.stage, record.error, metrics, record.detail)
         entry = known_failures.find(self.known, case.id, path.name, self.tf_version, self.opencv_version)
         judgement = known_failures.judge(verdict.status, entry)
         record.known = None if entry is None else {"status": entry.status, "reason": entry.reason, "link": entry.link}
@@ -117,7 +117,7 @@ class ConformanceSession:
         scratch = Path(tempfile.mkdtemp(dir=self._scratch, prefix=f"{built.case.id}-{path.name}-"))
         outcome = self.runner.run(export.folder / export.artifact.model, path.reader, feeds, scratch)
         if outcome.status != "ok":
-            return failed(outcome.status, outcome.stage, outcome.error), outcome.seconds
+            return failed(outcome.status, outcome.stage, outcome.error, outcome.detail), outcome.seconds
         expected = [to_layout(array, path.output_layout) for array in built.expected]
         return compare(expected, outcome.outputs, built.case.tolerance), outcome.seconds
 
@@ -147,6 +147,9 @@ class ConformanceSession:
         ]
         if verdict.error:
             lines.append(f"error: {verdict.error}")
+        if verdict.detail and verdict.status in ("crash", "export-error"):
+            lines.append("detail (last lines):")
+            lines.extend(f"  {line}" for line in verdict.detail.splitlines()[-12:])
         if verdict.metrics is not None:
             m = verdict.metrics
             lines.append(f"max abs {m.max_abs:.3g}, mean abs {m.mean_abs:.3g}, scale {m.scale:.3g}; smallest passing "

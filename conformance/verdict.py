@@ -38,17 +38,18 @@ class Metrics:
 class Verdict:
     status: str
     stage: str = ""  # export | import | forward | compare; empty for pass
-    error: str = ""  # first line of what went wrong
+    error: str = ""  # what went wrong, on one line
     metrics: Metrics | None = None
+    detail: str = ""  # more of it where there is more: a crashed worker's stderr tail, an export's traceback
 
     def __post_init__(self) -> None:
         if self.status not in STATUSES:
             raise ValueError(f"unknown status {self.status!r}")
 
 
-def failed(status: str, stage: str, error: str) -> Verdict:
+def failed(status: str, stage: str, error: str, detail: str = "") -> Verdict:
     """A cell that never produced outputs to compare."""
-    return Verdict(status, stage, error)
+    return Verdict(status, stage, error, detail=detail)
 
 
 def measure(expected: list[np.ndarray], actual: list[np.ndarray]) -> Metrics:
