@@ -6,12 +6,13 @@ family and its path as markers (`-m pooling`, `-m onnx_keras`).
 from __future__ import annotations
 
 import os
+from collections import Counter
 from pathlib import Path
 
 import pytest
 
 from conformance.opencv_env import DEFAULT_WHEEL, WHEELS
-from conformance.verdict import STATUSES
+from conformance.verdict import summarize
 from model_zoo.cases import CATALOGUE, FAMILIES
 from model_zoo.export import all_paths
 
@@ -102,16 +103,13 @@ def pytest_terminal_summary(terminalreporter, config):
     terminalreporter.section(f"conformance summary: {session.results.env}")
     write(session.versions_line)
     write(f"{len(cells)} cells -> {session.results.file}")
-    counts = {status: sum(c.status == status for c in cells) for status in STATUSES}
-    write("by status: " + ", ".join(f"{s} {n}" for s, n in counts.items() if n))
-    paths = sorted({c.path for c in cells}, key=[p.name for p in all_paths()].index)
+    summary = summarize([(c.path, c.status) for c in cells])
+    write("by status: " + ", ".join(f"{s} {n}" for s, n in summary["overall"].items() if n))
+    paths = sorted(summary["per_path"], key=[p.name for p in all_paths()].index)
     width = max(len(p) for p in paths) if paths else 0
     for path in paths:
-        mine = [c for c in cells if c.path == path]
-        shown = {s: sum(c.status == s for c in mine) for s in STATUSES}
-        write(f"  {path:<{width}}  pass {shown['pass']:>3}/{len(mine):<3} "
+        shown = summary["per_path"][path]
+        write(f"  {path:<{width}}  pass {shown['pass']:>3}/{sum(shown.values()):<3} "
               + ", ".join(f"{s} {n}" for s, n in shown.items() if n and s != "pass"))
-    outcomes = {}
-    for c in cells:
-        outcomes[c.outcome] = outcomes.get(c.outcome, 0) + 1
+    outcomes = Counter(c.outcome for c in cells)
     write("against known failures: " + ", ".join(f"{k} {v}" for k, v in sorted(outcomes.items())))
