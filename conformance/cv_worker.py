@@ -2,7 +2,8 @@
 
 Never imports TensorFlow nor this project. Protocol on stdin/stdout, one JSON object per line:
   -> at start-up: {"hello": {versions}}
-  <- request:     {"model": PATH, "reader": "readNetFromONNX", "inputs": [[NAME, NPY]], "out_dir": DIR}
+  <- request:     {"model": PATH, "reader": "readNetFromONNX", "engine": "" | "classic" | "new" | "auto",
+                   "inputs": [[NAME, NPY]], "out_dir": DIR}
   -> progress:    {"stage": "import"} then {"stage": "forward"}   (so a crash can be placed in its stage)
   -> result:      {"status": "ok", "outputs": [NPY...], "seconds": {...}}
                   or {"status": "import-error" | "forward-error" | "unsupported", "error": LINE, "detail": TEXT}
@@ -52,13 +53,19 @@ def run(cv2, numpy, request, say):
     if reader is None:
         missing = f"cv2.dnn.{request['reader']} does not exist in OpenCV {cv2.__version__}"
         return {"status": "unsupported", "error": missing}
+    options = {}
+    if request.get("engine"):  # OpenCV 5.x: the reader's engine, ENGINE_CLASSIC / ENGINE_NEW / ENGINE_AUTO
+        constant = f"ENGINE_{request['engine'].upper()}"
+        if not hasattr(cv2.dnn, constant):
+            return {"status": "unsupported", "error": f"cv2.dnn.{constant} does not exist in OpenCV {cv2.__version__}"}
+        options["engine"] = getattr(cv2.dnn, constant)
     seconds = {}
     say({"stage": "import"})
     started = time.perf_counter()
     try:
         # Read from inside the model's folder, so that error messages name the file, not where the cache lives.
         os.chdir(os.path.dirname(request["model"]))
-        net = reader(os.path.basename(request["model"]))
+        net = reader(os.path.basename(request["model"]), **options)
         if net.empty():
             return {"status": "import-error", "error": f"{request['reader']} returned an empty network"}
     except Exception as error:  # cv2.error and whatever the bindings raise

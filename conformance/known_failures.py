@@ -1,7 +1,8 @@
 """Expected non-pass cells, read from known_failures.toml, and the strict rule that judges a cell against them.
 
-Every entry names cases and paths (an fnmatch pattern or a list of them), TF and OpenCV version ranges
-(PEP 440 specifiers, empty for any), the expected status, a reason and an upstream link where one exists.
+Every entry names cases, paths and OpenCV 5.x reader engines (an fnmatch pattern or a list of them), TF, Keras
+and OpenCV version ranges (PEP 440 specifiers, empty for any), the expected status, a reason and an upstream
+link where one exists.
 A listed cell that passes or fails differently fails the run, so an upstream fix or regression shows up;
 an unlisted failure fails it too.
 """
@@ -12,14 +13,18 @@ import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
-from packaging.specifiers import SpecifierSet
+from packaging.specifiers import InvalidSpecifier, SpecifierSet
 from packaging.version import Version
 
 from conformance.verdict import STATUSES
 
 KNOWN_FAILURES_FILE = Path(__file__).with_name("known_failures.toml")
-FIELDS = {"case", "path", "tf", "opencv", "status", "reason", "link"}
+FIELDS = {"case", "path", "engine", "tf", "keras", "opencv", "status", "reason", "link"}
+PATTERN_FIELDS = ("case", "path", "engine")
+RANGE_FIELDS = ("tf", "keras", "opencv")
 
+CellKey = tuple[str, str, str]  # case id, path name, engine ("" before OpenCV 5)
+Versions = tuple[str, str, str]  # TF, Keras in use, OpenCV
 
 @dataclass(frozen=True)
 class KnownFailure:
@@ -27,18 +32,20 @@ class KnownFailure:
     path: tuple[str, ...]
     status: str
     reason: str
+    engine: tuple[str, ...] = ("*",)  # "" is the cell of an OpenCV without engines, which "*" matches too
     tf: str = ""
+    keras: str = ""
     opencv: str = ""
     link: str = ""
 
-    def matches(self, case: str, path: str, tf_version: str, opencv_version: str) -> bool:
-        return (
-            any(fnmatch.fnmatchcase(case, pattern) for pattern in self.case)
-            and any(fnmatch.fnmatchcase(path, pattern) for pattern in self.path)
-            and Version(tf_version) in SpecifierSet(self.tf)
-            and Version(opencv_version) in SpecifierSet(self.opencv)
+    def matches(self, cell: CellKey, versions: Versions) -> bool:
+        return all(
+            any(fnmatch.fnmatchcase(value, pattern) for pattern in getattr(self, field))
+            for field, value in zip(PATTERN_FIELDS, cell, strict=True)
+        ) and all(
+            Version(version) in SpecifierSet(getattr(self, field))
+            for field, version in zip(RANGE_FIELDS, versions, strict=True)
         )
-
 
 @dataclass(frozen=True)
 class Judgement:
@@ -48,7 +55,6 @@ class Judgement:
     kind: str  # pass | known | unexpected-failure | now-passes | fails-differently
     message: str
     entry: KnownFailure | None = None
-
 
 def parse(text: str, source: str = "known_failures.toml") -> list[KnownFailure]:
     """Entries of a known-failures document, checked field by field."""
@@ -63,9 +69,12 @@ def parse(text: str, source: str = "known_failures.toml") -> list[KnownFailure]:
             raise ValueError(f"{where}: status {raw['status']!r} is not a failure status word")
         if not raw["reason"].strip():
             raise ValueError(f"{where}: the reason must say what fails")
-        for field in ("tf", "opencv"):
-            SpecifierSet(raw.get(field, ""))  # raises on a malformed range
-        for field in ("case", "path"):
+        for field in RANGE_FIELDS:
+            try:
+                SpecifierSet(raw.get(field, ""))
+            except InvalidSpecifier as error:
+                raise ValueError(f"{where}: {field} range {raw[field]!r} is not a PEP 440 specifier: {error}") from None
+        for field in (f for f in PATTERN_FIELDS if f in raw):
             patterns = raw[field] if isinstance(raw[field], list) else [raw[field]]
             if not patterns or not all(isinstance(p, str) and p for p in patterns):
                 raise ValueError(f"{where}: {field} must be a pattern or a list of patterns")
@@ -73,16 +82,12 @@ def parse(text: str, source: str = "known_failures.toml") -> list[KnownFailure]:
         entries.append(KnownFailure(**raw))
     return entries
 
-
 def load(path: Path = KNOWN_FAILURES_FILE) -> list[KnownFailure]:
     return parse(path.read_text(), path.name)
 
-
-def find(entries: list[KnownFailure], case: str, path: str, tf_version: str,
-         opencv_version: str) -> KnownFailure | None:
-    """The first entry covering the cell, or None."""
-    return next((e for e in entries if e.matches(case, path, tf_version, opencv_version)), None)
-
+def find(entries: list[KnownFailure], cell: CellKey, versions: Versions) -> KnownFailure | None:
+    """The first entry covering the cell (case, path, engine) at these (TF, Keras, OpenCV) versions, or None."""
+    return next((e for e in entries if e.matches(cell, versions)), None)
 
 def judge(status: str, entry: KnownFailure | None) -> Judgement:
     """Strict comparison of a measured status with the cell's known-failure entry (None if unlisted)."""

@@ -1,7 +1,12 @@
-"""pytest plugin: one test per case x export path, known-failure strictness, results file, run summary.
+"""pytest plugin: one test per case x export path (x reader engine on OpenCV 5), known-failure strictness,
+results file, run summary.
 
-Test ids are `<case>-<path>` (`pytest -k upsampling`, `-k "onnx and conv2d"`); each cell carries its case
-family and its path as markers (`-m pooling`, `-m onnx_keras`).
+Test ids are `<case>-<path>` (`pytest -k upsampling`, `-k "onnx and conv2d"`), and `<case>-<path>-<engine>` on
+OpenCV 5.x; each cell carries its case family, its path and its engine as markers (`-m pooling`,
+`-m onnx_keras`, `-m engine_new`).
+
+The OpenCV version comes from `--opencv`, else CONFORMANCE_OPENCV, else the matrix pair that the env's name
+(CONFORMANCE_ENV, set by tox) stands for, else 4.9.
 """
 from __future__ import annotations
 
@@ -11,7 +16,9 @@ from pathlib import Path
 
 import pytest
 
+from conformance import matrix
 from conformance.opencv_env import DEFAULT_WHEEL, WHEELS
+from conformance.results import column
 from conformance.verdict import summarize
 from model_zoo.cases import CATALOGUE, FAMILIES
 from model_zoo.export import all_paths
@@ -24,9 +31,19 @@ def marker(name: str) -> str:
     return name.replace("-", "_")
 
 
+def default_opencv() -> str:
+    """CONFORMANCE_OPENCV, else the OpenCV of the matrix env named by CONFORMANCE_ENV, else DEFAULT_OPENCV."""
+    if os.environ.get("CONFORMANCE_OPENCV"):
+        return os.environ["CONFORMANCE_OPENCV"]
+    try:
+        return matrix.by_name(os.environ.get("CONFORMANCE_ENV", "")).opencv
+    except KeyError:
+        return DEFAULT_OPENCV
+
+
 def pytest_addoption(parser):
     group = parser.getgroup("conformance", "TF/Keras -> cv2.dnn conformance cells")
-    group.addoption("--opencv", default=os.environ.get("CONFORMANCE_OPENCV", DEFAULT_OPENCV),
+    group.addoption("--opencv", default=default_opencv(),
                     help="OpenCV version for the OpenCV side, e.g. 4.9 or 4.9.0.80 (env CONFORMANCE_OPENCV)")
     group.addoption("--opencv-wheel", default=os.environ.get("CONFORMANCE_OPENCV_WHEEL", DEFAULT_WHEEL),
                     choices=WHEELS, help="which OpenCV wheel to install (env CONFORMANCE_OPENCV_WHEEL)")
@@ -48,16 +65,21 @@ def pytest_configure(config):
         config.addinivalue_line("markers", f"{marker(family)}: cells of the {family} layer family")
     for path in all_paths():
         config.addinivalue_line("markers", f"{marker(path.name)}: cells exported via {path.name} ({path.summary})")
+    for engine in matrix.ENGINES:
+        config.addinivalue_line("markers", f"engine_{engine}: cells read with OpenCV 5's {engine} engine")
 
 
 def pytest_generate_tests(metafunc):
     if "cell" not in metafunc.fixturenames:
         return
+    engines = matrix.engines_for(metafunc.config.getoption("--opencv"))
     params = [
-        pytest.param((case, path), id=f"{case.id}-{path.name}",
-                     marks=[getattr(pytest.mark, marker(case.family)), getattr(pytest.mark, marker(path.name))])
+        pytest.param((case, path, engine), id="-".join(filter(None, (case.id, path.name, engine))),
+                     marks=[getattr(pytest.mark, marker(case.family)), getattr(pytest.mark, marker(path.name)),
+                            *([getattr(pytest.mark, f"engine_{engine}")] if engine else [])])
         for case in CATALOGUE
         for path in all_paths()
+        for engine in engines
     ]
     metafunc.parametrize("cell", params)
 
@@ -103,9 +125,10 @@ def pytest_terminal_summary(terminalreporter, config):
     terminalreporter.section(f"conformance summary: {session.results.env}")
     write(session.versions_line)
     write(f"{len(cells)} cells -> {session.results.file}")
-    summary = summarize([(c.path, c.status) for c in cells])
+    summary = summarize([(column(c.path, c.engine), c.status) for c in cells])
     write("by status: " + ", ".join(f"{s} {n}" for s, n in summary["overall"].items() if n))
-    paths = sorted(summary["per_path"], key=[p.name for p in all_paths()].index)
+    order = [p.name for p in all_paths()]
+    paths = sorted(summary["per_path"], key=lambda name: (order.index(name.split(" ")[0]), name))
     width = max(len(p) for p in paths) if paths else 0
     for path in paths:
         shown = summary["per_path"][path]

@@ -15,7 +15,7 @@ from typing import Any
 
 from conformance.verdict import summarize
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 2: cells carry the OpenCV 5.x reader `engine`; `not_installable`
 
 
 @dataclass
@@ -33,6 +33,11 @@ class CellRecord:
     seconds: dict[str, float] = field(default_factory=dict)
     export_cached: bool = False
     detail: str = ""  # a crashed worker's stderr tail, an export's traceback, OpenCV's full exception text
+    engine: str = ""  # OpenCV 5.x reader engine (classic, new, auto); "" before OpenCV 5
+
+    @property
+    def key(self) -> tuple[str, str, str]:
+        return self.case, self.path, self.engine
 
 
 @dataclass
@@ -70,15 +75,15 @@ class ResultsFile:
             if "keras_in_use" in previous["tf_side"]:
                 self.tf_side.setdefault("keras_in_use", previous["tf_side"]["keras_in_use"])
 
-    def carried_record(self, case: str, path: str) -> CellRecord | None:
-        """The cell as a previous run recorded it, if it did."""
-        found = next((c for c in self.carried if (c["case"], c["path"]) == (case, path)), None)
+    def carried_record(self, key: tuple[str, str, str]) -> CellRecord | None:
+        """The cell (case, path, engine) as a previous run recorded it, if it did."""
+        found = next((c for c in self.carried if _key(c) == key), None)
         return None if found is None else CellRecord(**found)
 
     def merged_cells(self) -> list[dict[str, Any]]:
         """This run's cells, in the place of the carried cell they replace, then the new ones."""
-        measured = {(c.case, c.path): vars(c) for c in self.cells}
-        merged = [measured.pop((c["case"], c["path"]), c) for c in self.carried]
+        measured = {c.key: vars(c) for c in self.cells}
+        merged = [measured.pop(_key(c), c) for c in self.carried]
         return merged + list(measured.values())
 
     def document(self, complete: bool) -> dict[str, Any]:
@@ -92,8 +97,9 @@ class ResultsFile:
             "requested": self.requested,
             "tf_side": self.tf_side,
             "opencv_side": self.opencv_side,
+            "not_installable": None,
             "carried_cells": len(cells) - len(self.cells),
-            "summary": summarize([(c["path"], c["status"]) for c in cells]),
+            "summary": summarize([(column(c["path"], c.get("engine", "")), c["status"]) for c in cells]),
             "cells": cells,
         }
 
@@ -102,6 +108,15 @@ class ResultsFile:
         temporary = self.file.with_suffix(".json.tmp")
         temporary.write_text(json.dumps(self.document(complete), indent=1, sort_keys=False) + "\n")
         os.replace(temporary, self.file)
+
+
+def column(path: str, engine: str) -> str:
+    """How a path measured with an OpenCV 5.x engine is named in summaries and tables: `onnx-keras (new)`."""
+    return f"{path} ({engine})" if engine else path
+
+
+def _key(cell: dict[str, Any]) -> tuple[str, str, str]:
+    return cell["case"], cell["path"], cell.get("engine", "")
 
 
 def _without_keras_in_use(tf_side: dict[str, Any]) -> dict[str, Any]:

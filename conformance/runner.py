@@ -66,8 +66,10 @@ class OpenCVRunner:
         self._log = None
         self._buffer = b""
 
-    def run(self, model: Path, reader: str, inputs: list[tuple[str, np.ndarray]], scratch: Path) -> RunOutcome:
-        """Run one cell; `inputs` are (name, array) already in the path's layout, '' naming the only input."""
+    def run(self, model: Path, reader: str, inputs: list[tuple[str, np.ndarray]], scratch: Path,
+            engine: str = "") -> RunOutcome:
+        """Run one cell; `inputs` are (name, array) already in the path's layout, '' naming the only input;
+        `engine` is the OpenCV 5.x reader engine ("" for the reader's default)."""
         self.start()
         scratch.mkdir(parents=True, exist_ok=True)
         feeds = []
@@ -75,7 +77,8 @@ class OpenCVRunner:
             feed = scratch / f"input_{index}.npy"
             np.save(feed, np.ascontiguousarray(array, dtype=np.float32))
             feeds.append([name, str(feed)])
-        request = (json.dumps({"model": str(model), "reader": reader, "inputs": feeds, "out_dir": str(scratch)})
+        request = (json.dumps({"model": str(model), "reader": reader, "engine": engine, "inputs": feeds,
+                               "out_dir": str(scratch)})
                    + "\n").encode()
         try:
             self._send(request)

@@ -40,6 +40,7 @@ class Settings:
 class CellResult:
     case: Case
     path: ExportPath
+    engine: str
     verdict: Verdict
     judgement: known_failures.Judgement
     export: Export | None
@@ -75,9 +76,11 @@ class ConformanceSession:
         return (f"TF {self.tf_version}, Keras {tf.get('keras_in_use', '?')}, tf2onnx {tf.get('tf2onnx', '-')} | "
                 f"OpenCV {self.opencv_version} ({self.opencv_side['wheel']}, numpy {self.opencv_side['numpy']})")
 
-    def run_cell(self, case: Case, path: ExportPath) -> CellResult:
-        """Measure one cell, record it in the results file, and judge it against the known failures."""
-        if self.settings.resume and (done := self.results.carried_record(case.id, path.name)) is not None:
+    def run_cell(self, case: Case, path: ExportPath, engine: str = "") -> CellResult:
+        """Measure one cell (with an OpenCV 5.x reader `engine`, or "" for none), record it in the results file,
+        and judge it against the known failures."""
+        key = (case.id, path.name, engine)
+        if self.settings.resume and (done := self.results.carried_record(key)) is not None:
             return self._resumed(case, path, done)
         started = time.perf_counter()
         built = self._build(case)
@@ -86,36 +89,44 @@ class ConformanceSession:
         if export.artifact is None:
             verdict = failed("export-error", "export", export.error, export.detail)
         else:
-            verdict, run_seconds = self._run_opencv(built, path, export)
+            verdict, run_seconds = self._run_opencv(built, path, engine, export)
             seconds.update({k: round(v, 4) for k, v in run_seconds.items()})
         seconds["cell"] = round(time.perf_counter() - started, 4)
-        entry = known_failures.find(self.known, case.id, path.name, self.tf_version, self.opencv_version)
+        entry = known_failures.find(self.known, key, self._versions())
         judgement = known_failures.judge(verdict.status, entry)
         self.results.add(CellRecord(
             case=case.id, path=path.name, family=case.family, status=verdict.status, stage=verdict.stage,
             error=verdict.error, metrics=None if verdict.metrics is None else verdict.metrics.as_dict(),
             tolerance=case.tolerance.max_abs,
             known=None if entry is None else {"status": entry.status, "reason": entry.reason, "link": entry.link},
-            outcome=judgement.kind, seconds=seconds, export_cached=export.cached, detail=verdict.detail,
+            outcome=judgement.kind, seconds=seconds, export_cached=export.cached, detail=verdict.detail, engine=engine,
         ))
-        return CellResult(case, path, verdict, judgement, export, self._message(case, path, verdict, judgement, export))
+        return CellResult(case, path, engine, verdict, judgement, export,
+                          self._message(case, path, engine, verdict, judgement, export))
+
+    def _versions(self) -> known_failures.Versions:
+        """(TF, Keras in use, OpenCV) for the known failures; the Keras in use is known once the store is open."""
+        self._artifacts()
+        return self.tf_version, self.tf_side["keras_in_use"], self.opencv_version
 
     def _resumed(self, case: Case, path: ExportPath, record: CellRecord) -> CellResult:
         """A cell measured by the interrupted run, judged again against today's known failures."""
         metrics = None if record.metrics is None else Metrics(**record.metrics)
         verdict = Verdict(record.status, record.stage, record.error, metrics, record.detail)
-        entry = known_failures.find(self.known, case.id, path.name, self.tf_version, self.opencv_version)
+        entry = known_failures.find(self.known, record.key, self._versions())
         judgement = known_failures.judge(verdict.status, entry)
         record.known = None if entry is None else {"status": entry.status, "reason": entry.reason, "link": entry.link}
         record.outcome = judgement.kind
         self.results.add(record)
-        return CellResult(case, path, verdict, judgement, None, self._message(case, path, verdict, judgement, None))
+        return CellResult(case, path, record.engine, verdict, judgement, None,
+                          self._message(case, path, record.engine, verdict, judgement, None))
 
-    def _run_opencv(self, built: Any, path: ExportPath, export: Export) -> tuple[Verdict, dict[str, float]]:
+    def _run_opencv(self, built: Any, path: ExportPath, engine: str,
+                    export: Export) -> tuple[Verdict, dict[str, float]]:
         names = export.artifact.input_names if len(built.inputs) > 1 else ("",)
         feeds = [(name, to_layout(array, path.input_layout)) for name, array in zip(names, built.inputs, strict=True)]
-        scratch = Path(tempfile.mkdtemp(dir=self._scratch, prefix=f"{built.case.id}-{path.name}-"))
-        outcome = self.runner.run(export.folder / export.artifact.model, path.reader, feeds, scratch)
+        scratch = Path(tempfile.mkdtemp(dir=self._scratch, prefix=f"{built.case.id}-{path.name}-{engine}-"))
+        outcome = self.runner.run(export.folder / export.artifact.model, path.reader, feeds, scratch, engine)
         if outcome.status != "ok":
             return failed(outcome.status, outcome.stage, outcome.error, outcome.detail), outcome.seconds
         expected = [to_layout(array, path.output_layout) for array in built.expected]
@@ -138,10 +149,10 @@ class ConformanceSession:
             self._store = ArtifactStore(self.settings.cache_dir / "artifacts", cache_key(self.tf_side, keras_version()))
         return self._store
 
-    def _message(self, case: Case, path: ExportPath, verdict: Verdict, judgement: known_failures.Judgement,
-                 export: Export | None) -> str:
+    def _message(self, case: Case, path: ExportPath, engine: str, verdict: Verdict,
+                 judgement: known_failures.Judgement, export: Export | None) -> str:
         lines = [
-            f"{case.id} via {path.name} [{self.versions_line}]",
+            f"{case.id} via {path.name}{f' with the {engine} engine' if engine else ''} [{self.versions_line}]",
             f"status: {verdict.status}" + (f" at stage {verdict.stage}" if verdict.stage else "")
             + f" -> {judgement.kind}: {judgement.message}",
         ]

@@ -1,10 +1,9 @@
-"""The conformance cells: one test per case x export path (parametrized by conformance.plugin)."""
+"""The conformance cells: one test per case x export path (x engine on OpenCV 5), parametrized by the plugin."""
 import pytest
 
 
 def test_cell(cell, conformance):
-    case, path = cell
-    result = conformance.run_cell(case, path)
+    result = conformance.run_cell(*cell)
     if result.judgement.kind == "known":
         pytest.xfail(result.message)
     if not result.judgement.ok:

@@ -69,6 +69,19 @@ def test_family_markers_select_a_family():
     assert len(ids) == sum(c.family == "pooling" for c in CATALOGUE) * len(all_paths())
 
 
+def test_opencv_5_measures_each_reader_engine_as_its_own_cell():
+    ids = collected("-k", "upsampling2d-nearest-2x and onnx-keras", "--opencv", "5.0")
+    assert sorted(i for i in ids if i.startswith("upsampling2d-nearest-2x-")) == [f"upsampling2d-nearest-2x-onnx-keras-{e}" for e in ("auto", "classic", "new")]
+    assert collected("-m", "engine_new and pooling", "--opencv", "5.0") == [
+        i + "-new" for i in collected("-m", "pooling", "--opencv", "4.12")]
+
+
+def test_the_env_name_chooses_the_opencv_version(monkeypatch):
+    monkeypatch.setenv("CONFORMANCE_ENV", "tf219-cv50-keras2")
+    monkeypatch.delenv("CONFORMANCE_OPENCV", raising=False)
+    assert all(i.endswith(("-classic", "-new", "-auto")) for i in collected("-k", "conv2d-1x1"))
+
+
 def test_artifact_input_names_are_put_in_case_order_and_never_guessed():
     from model_zoo.export.common import in_case_order
 

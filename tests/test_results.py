@@ -90,8 +90,8 @@ def test_resume_carries_an_interrupted_run_and_gives_back_its_records(tmp_path):
     interrupted.add(record(case="a", status="mismatch"))  # then SIGKILL: complete stays false on disk
     resumed = writer_for(file, None)
     resumed.carry_previous(resume=True)
-    assert resumed.carried_record("a", "tflite").status == "mismatch"
-    assert resumed.carried_record("b", "tflite") is None
+    assert resumed.carried_record(("a", "tflite", "")).status == "mismatch"
+    assert resumed.carried_record(("b", "tflite", "")) is None
     not_resumed = writer_for(file, None)
     not_resumed.carry_previous()
     assert not_resumed.carried == []

@@ -1,0 +1,147 @@
+"""The TF x OpenCV matrix: every version pair, what each one installs, and the labels that select subsets.
+
+The single source of the matrix: `toxfile.py` turns it into tox envs, the nightly workflow reads `tox -l`,
+and the report builder lists the envs it expects. Env names are `tf<TF>-cv<OpenCV>` (tf215-cv49) and, for
+Keras 2 through tf-keras on a TF that ships Keras 3, `tf<TF>-cv<OpenCV>-keras2`.
+
+Imports only the standard library, since tox loads it to build its configuration.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+from dataclasses import dataclass
+
+TF_VERSIONS = ("2.12", "2.13", "2.14", "2.15", "2.16", "2.17", "2.18", "2.19", "2.20", "2.21")
+OPENCV_VERSIONS = ("4.7", "4.8", "4.9", "4.10", "4.11", "4.12", "4.13", "4.14", "5.0")
+KERAS3_FROM = "2.16"  # TF versions from this one ship Keras 3; on them a -keras2 variant uses tf-keras
+ENGINES = ("classic", "new", "auto")  # OpenCV 5.x readers take an engine; each one is its own column
+
+# Everything the TF side of an env installs: (TF range as (lowest, highest) minor, or None for all, requirement).
+# The TF side also runs onnxruntime and the TFLite interpreter to blame converters; the OpenCV side installs
+# only OpenCV and numpy in its own environment (conformance/opencv_env.py).
+TF_SIDE_REQUIREMENTS = (
+    (None, "pytest>=8"),
+    (None, "packaging"),
+    (None, "uv"),
+    (None, "onnx"),
+    (None, "onnxruntime"),
+    (None, "tensorflow-cpu=={tf}.*"),
+    (("2.12", "2.15"), "tf2onnx==1.16.1"),  # pins protobuf < 4, which TF <= 2.15 accepts
+    (("2.16", None), "tf2onnx==1.17.0"),  # the first tf2onnx that converts Keras 3 models
+    (("2.12", "2.17"), "numpy<2"),  # TF <= 2.17 is built against numpy 1.x
+)
+KERAS2_REQUIREMENTS = ("tf-keras=={tf}.*",)
+
+# Pairs whose TF side cannot be installed, with the measured reason; the report shows it in their place.
+NOT_INSTALLABLE: dict[str, str] = {}
+
+CORE = ("tf215-cv49", "tf219-cv412")  # Keras 2 and Keras 3, each on an OpenCV of its numpy generation
+CI = (*CORE, "tf215-cv412", "tf219-cv50")  # tf215-cv412 reuses tf215-cv49's exports; tf219-cv50 adds engines
+MEASURED_TF = ("2.12", "2.15", "2.16", "2.19", "2.21")
+MEASURED_OPENCV = ("4.7", "4.9", "4.10", "4.12", "5.0")
+MEASURED_KERAS2_TF = ("2.16", "2.19", "2.21")
+
+
+def version_key(version: str) -> tuple[int, ...]:
+    """Numeric order of a dotted version: 4.9 < 4.10."""
+    return tuple(int(part) for part in version.split("."))
+
+
+def digits(version: str) -> str:
+    return "".join(version.split(".")[:2])
+
+
+def engines_for(opencv: str) -> tuple[str, ...]:
+    """The reader engines measured as separate columns on this OpenCV version: none ("") before OpenCV 5."""
+    return ENGINES if version_key(opencv) >= (5,) else ("",)
+
+
+@dataclass(frozen=True)
+class Pair:
+    """One env of the matrix: a TF minor version (with Keras 2 or its own Keras) and an OpenCV minor version."""
+
+    tf: str
+    opencv: str
+    keras2: bool = False
+
+    @property
+    def name(self) -> str:
+        return f"tf{digits(self.tf)}-cv{digits(self.opencv)}" + ("-keras2" if self.keras2 else "")
+
+    @property
+    def engines(self) -> tuple[str, ...]:
+        return engines_for(self.opencv)
+
+    @property
+    def not_installable(self) -> str | None:
+        return NOT_INSTALLABLE.get(self.name)
+
+    def requirements(self) -> list[str]:
+        """What tox installs for the TF side of this pair."""
+        wanted = [requirement for span, requirement in TF_SIDE_REQUIREMENTS if _in_span(self.tf, span)]
+        if self.keras2:
+            wanted += KERAS2_REQUIREMENTS
+        return [requirement.format(tf=self.tf) for requirement in wanted]
+
+    def environment(self) -> dict[str, str]:
+        """Variables the env's commands run with."""
+        legacy = {"TF_USE_LEGACY_KERAS": "1"} if self.keras2 else {}
+        return {"CONFORMANCE_ENV": self.name, "TF_CPP_MIN_LOG_LEVEL": "2", **legacy}
+
+    def labels(self) -> list[str]:
+        """tox labels: `matrix` (all pairs), `tf<TF>` (pairs sharing one TF side), `measured`, `core`, `ci`."""
+        labels = ["matrix", f"tf{digits(self.tf)}"]
+        if self.opencv in MEASURED_OPENCV and (self.tf in (MEASURED_KERAS2_TF if self.keras2 else MEASURED_TF)):
+            labels.append("measured")
+        if self.name in CORE:
+            labels += ["core", "smoke"]
+        if self.name in CI:
+            labels.append("ci")
+        return labels
+
+
+
+def _in_span(tf: str, span: tuple[str | None, str | None] | None) -> bool:
+    if span is None:
+        return True
+    lowest, highest = span
+    return (lowest is None or version_key(tf) >= version_key(lowest)) and (
+        highest is None or version_key(tf) <= version_key(highest))
+
+
+def pairs() -> list[Pair]:
+    """Every env of the matrix, in TF, Keras, OpenCV order."""
+    return [
+        Pair(tf, opencv, keras2)
+        for tf in TF_VERSIONS
+        for keras2 in ((False, True) if version_key(tf) >= version_key(KERAS3_FROM) else (False,))
+        for opencv in OPENCV_VERSIONS
+    ]
+
+
+def by_name(name: str) -> Pair:
+    """The pair an env name stands for; a clear error for a name outside the matrix."""
+    for pair in pairs():
+        if pair.name == name:
+            return pair
+    raise KeyError(
+        f"{name!r} is not an env of the matrix: names are tf<TF>-cv<OpenCV>[-keras2] with TF in "
+        f"{', '.join(TF_VERSIONS)}, OpenCV in {', '.join(OPENCV_VERSIONS)}, and -keras2 only for TF >= {KERAS3_FROM}"
+    )
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(prog="python -m conformance.matrix", description=__doc__.splitlines()[0])
+    parser.add_argument("--label", help="only the envs with this tox label")
+    parser.add_argument("--json", action="store_true", help="print a JSON list of envs with their versions")
+    options = parser.parse_args(argv)
+    chosen = [pair for pair in pairs() if options.label is None or options.label in pair.labels()]
+    if options.json:
+        print(json.dumps([{"env": p.name, "tf": p.tf, "opencv": p.opencv, "keras2": p.keras2} for p in chosen]))
+    else:
+        print("\n".join(pair.name for pair in chosen))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,53 @@
+"""The TF x OpenCV matrix: env names, requirements per pair, labels, and the tox envs generated from it."""
+import shutil
+import subprocess
+
+import pytest
+
+from conformance import matrix
+
+
+def test_every_tf_and_opencv_minor_is_paired_and_names_are_unique():
+    names = [pair.name for pair in matrix.pairs()]
+    assert len(names) == len(set(names))
+    plain = [p for p in matrix.pairs() if not p.keras2]
+    assert len(plain) == len(matrix.TF_VERSIONS) * len(matrix.OPENCV_VERSIONS) >= 60
+    assert {"tf212-cv47", "tf215-cv49", "tf221-cv50", "tf219-cv412-keras2"} <= set(names)
+    assert not any(p.keras2 and matrix.version_key(p.tf) < (2, 16) for p in matrix.pairs())
+
+
+def test_requirements_come_from_one_table_by_tf_range():
+    tf215 = matrix.by_name("tf215-cv412").requirements()
+    assert {"tensorflow-cpu==2.15.*", "tf2onnx==1.16.1", "numpy<2"} <= set(tf215)
+    tf219 = matrix.by_name("tf219-cv49").requirements()
+    assert "tf2onnx==1.17.0" in tf219 and "numpy<2" not in tf219 and "tf-keras==2.19.*" not in tf219
+    keras2 = matrix.by_name("tf219-cv49-keras2")
+    assert "tf-keras==2.19.*" in keras2.requirements()
+    assert keras2.environment()["TF_USE_LEGACY_KERAS"] == "1"
+    assert "TF_USE_LEGACY_KERAS" not in matrix.by_name("tf219-cv49").environment()
+
+
+def test_engines_are_columns_from_opencv_5_on():
+    assert matrix.by_name("tf215-cv50").engines == ("classic", "new", "auto")
+    assert matrix.by_name("tf215-cv414").engines == ("",)
+    assert matrix.engines_for("4.10.0.84") == ("",)
+
+
+def test_labels_select_subsets():
+    measured = [p.name for p in matrix.pairs() if "measured" in p.labels()]
+    assert len(measured) == 25 + 15
+    assert {p.name for p in matrix.pairs() if "core" in p.labels()} == set(matrix.CORE)
+    assert all("tf215" in p.labels() for p in matrix.pairs() if p.tf == "2.15")
+
+
+def test_unknown_env_name_says_what_names_exist():
+    with pytest.raises(KeyError, match="not an env of the matrix.*-keras2 only for TF >= 2.16"):
+        matrix.by_name("tf215-cv49-keras2")
+
+
+@pytest.mark.skipif(shutil.which("tox") is None, reason="tox is not installed here")
+def test_tox_lists_every_pair_with_its_labels():
+    listed = subprocess.run(["tox", "-l"], capture_output=True, text=True, check=True).stdout.split()
+    assert [name for name in listed if name.startswith("tf")] == [p.name for p in matrix.pairs()]
+    core = subprocess.run(["tox", "-l", "-m", "core"], capture_output=True, text=True, check=True).stdout.split()
+    assert core == list(matrix.CORE)
