@@ -23,8 +23,10 @@ FIELDS = {"case", "path", "engine", "tf", "keras", "opencv", "status", "reason",
 PATTERN_FIELDS = ("case", "path", "engine")
 RANGE_FIELDS = ("tf", "keras", "opencv")
 
+
 CellKey = tuple[str, str, str]  # case id, path name, engine ("" before OpenCV 5)
 Versions = tuple[str, str, str]  # TF, Keras in use, OpenCV
+
 
 @dataclass(frozen=True)
 class KnownFailure:
@@ -47,6 +49,7 @@ class KnownFailure:
             for field, version in zip(RANGE_FIELDS, versions, strict=True)
         )
 
+
 @dataclass(frozen=True)
 class Judgement:
     """How a cell's status stands against the known failures: `ok` says whether the run may stay green."""
@@ -55,6 +58,7 @@ class Judgement:
     kind: str  # pass | known | unexpected-failure | now-passes | fails-differently
     message: str
     entry: KnownFailure | None = None
+
 
 def parse(text: str, source: str = "known_failures.toml") -> list[KnownFailure]:
     """Entries of a known-failures document, checked field by field."""
@@ -82,12 +86,15 @@ def parse(text: str, source: str = "known_failures.toml") -> list[KnownFailure]:
         entries.append(KnownFailure(**raw))
     return entries
 
+
 def load(path: Path = KNOWN_FAILURES_FILE) -> list[KnownFailure]:
     return parse(path.read_text(), path.name)
+
 
 def find(entries: list[KnownFailure], cell: CellKey, versions: Versions) -> KnownFailure | None:
     """The first entry covering the cell (case, path, engine) at these (TF, Keras, OpenCV) versions, or None."""
     return next((e for e in entries if e.matches(cell, versions)), None)
+
 
 def judge(status: str, entry: KnownFailure | None) -> Judgement:
     """Strict comparison of a measured status with the cell's known-failure entry (None if unlisted)."""

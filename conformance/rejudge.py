@@ -1,0 +1,89 @@
+"""Judge measured results files again against today's known_failures.toml, without rerunning anything.
+
+    python -m conformance.rejudge reports/results/*.json            # what is unlisted, stale or now passing
+    python -m conformance.rejudge --write reports/results/*.json    # refresh each cell's `known` and `outcome`
+
+Statuses and numbers are never touched: only the bookkeeping that depends on the known-failures file, so a
+change to that file can be checked against the whole measured matrix in a second, and committed results
+stay consistent with it.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from collections import defaultdict
+from pathlib import Path
+from typing import Any
+
+from conformance import known_failures
+from conformance.results import read
+from model_zoo.versions import tensorflow_version
+
+
+def file_versions(document: dict[str, Any]) -> known_failures.Versions:
+    """(TF, Keras in use, OpenCV) of a results file."""
+    tf_side = document["tf_side"]
+    return tensorflow_version(tf_side), tf_side["keras_in_use"], document["opencv_side"]["opencv"]
+
+
+def rejudge(document: dict[str, Any], entries: list[known_failures.KnownFailure]) -> list[dict[str, Any]]:
+    """Update every cell's `known` and `outcome` in place; return the cells that would fail a run."""
+    versions = file_versions(document)
+    failing = []
+    for cell in document["cells"]:
+        entry = known_failures.find(entries, (cell["case"], cell["path"], cell.get("engine", "")), versions)
+        judgement = known_failures.judge(cell["status"], entry)
+        cell["known"] = None if entry is None else {"status": entry.status, "reason": entry.reason,
+                                                    "link": entry.link}
+        cell["outcome"] = judgement.kind
+        if not judgement.ok:
+            failing.append(cell)
+    return failing
+
+
+def report(failing: dict[str, list[dict[str, Any]]]) -> list[str]:
+    """Failing cells grouped by outcome, path, engine, status and error, each group with its cases and envs."""
+    groups: dict[tuple[str, ...], dict[str, set[str]]] = defaultdict(lambda: {"cases": set(), "envs": set()})
+    for env, cells in failing.items():
+        for cell in cells:
+            key = (cell["outcome"], cell["path"], cell.get("engine", ""), cell["status"], cell["error"][:160])
+            groups[key]["cases"].add(cell["case"])
+            groups[key]["envs"].add(env)
+    lines = []
+    for (outcome, path, engine, status, error), found in sorted(groups.items()):
+        lines.append(f"{outcome}: {path}{f' ({engine})' if engine else ''} {status}: {error}")
+        lines.append(f"    envs : {' '.join(sorted(found['envs']))}")
+        lines.append(f"    cases: {' '.join(sorted(found['cases']))}")
+    return lines
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m conformance.rejudge", description=__doc__.splitlines()[0])
+    parser.add_argument("files", nargs="+", type=Path)
+    parser.add_argument("--write", action="store_true", help="write the refreshed judgement into the files")
+    options = parser.parse_args(argv)
+    entries = known_failures.load()
+    failing = {}
+    for file in options.files:
+        try:
+            document = read(file)
+        except (OSError, ValueError) as error:
+            print(f"skipped {file}: {error}", file=sys.stderr)
+            continue
+        if document.get("not_installable"):
+            continue
+        failing[document["env"]] = rejudge(document, entries)
+        if options.write:
+            temporary = file.with_suffix(".json.tmp")
+            temporary.write_text(json.dumps(document, indent=1) + "\n")
+            os.replace(temporary, file)
+    print("\n".join(report(failing)))
+    total = sum(len(cells) for cells in failing.values())
+    print(f"{total} cells in {sum(bool(c) for c in failing.values())} of {len(failing)} envs would fail a run")
+    return 1 if total else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
