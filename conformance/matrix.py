@@ -9,8 +9,11 @@ Imports only the standard library, since tox loads it to build its configuration
 from __future__ import annotations
 
 import argparse
+import datetime
 import json
+import re
 from dataclasses import dataclass
+from pathlib import Path
 
 TF_VERSIONS = ("2.12", "2.13", "2.14", "2.15", "2.16", "2.17", "2.18", "2.19", "2.20", "2.21")
 OPENCV_VERSIONS = ("4.7", "4.8", "4.9", "4.10", "4.11", "4.12", "4.13", "4.14", "5.0")
@@ -32,9 +35,6 @@ TF_SIDE_REQUIREMENTS = (
     (("2.12", "2.17"), "numpy<2"),  # TF <= 2.17 is built against numpy 1.x
 )
 KERAS2_REQUIREMENTS = ("tf-keras=={tf}.*",)
-
-# Pairs whose TF side cannot be installed, with the measured reason; the report shows it in their place.
-NOT_INSTALLABLE: dict[str, str] = {}
 
 CORE = ("tf215-cv49", "tf219-cv412")  # Keras 2 and Keras 3, each on an OpenCV of its numpy generation
 CI = (*CORE, "tf215-cv412", "tf219-cv50")  # tf215-cv412 reuses tf215-cv49's exports; tf219-cv50 adds engines
@@ -72,10 +72,6 @@ class Pair:
     @property
     def engines(self) -> tuple[str, ...]:
         return engines_for(self.opencv)
-
-    @property
-    def not_installable(self) -> str | None:
-        return NOT_INSTALLABLE.get(self.name)
 
     def requirements(self) -> list[str]:
         """What tox installs for the TF side of this pair."""
@@ -131,11 +127,45 @@ def by_name(name: str) -> Pair:
     )
 
 
+def install_failure(log: str, limit: int = 600) -> str:
+    """The reason an env could not be installed, from the end of tox's output: the resolver's or installer's
+    error lines, else the last lines."""
+    lines = [line.strip() for line in log.splitlines() if line.strip()]
+    errors = [line for line in lines if re.search(r"error|because|unsatisfiable|no solution|not found", line, re.I)]
+    reason = " ".join((errors or lines)[-4:]) or "the env could not be installed (no output)"
+    return reason if len(reason) <= limit else reason[: limit - 3] + "..."
+
+
+def not_installable_document(name: str, reason: str) -> dict:
+    """A results file (schema 2, no cells) for an env whose TF side could not be installed: the support table
+    shows the reason in its place instead of a hole."""
+    pair = by_name(name)
+    return {
+        "schema": 2, "env": name, "started": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
+        "complete": True, "selection": None, "requested": {"opencv": pair.opencv}, "not_installable": reason,
+        "tf_side": {"tensorflow-cpu": f"{pair.tf}.*", "keras2": pair.keras2}, "opencv_side": {"opencv": pair.opencv},
+        "carried_cells": 0, "summary": {}, "cells": [],
+    }
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="python -m conformance.matrix", description=__doc__.splitlines()[0])
-    parser.add_argument("--label", help="only the envs with this tox label")
-    parser.add_argument("--json", action="store_true", help="print a JSON list of envs with their versions")
+    commands = parser.add_subparsers(dest="command", required=True)
+    listing = commands.add_parser("list", help="print the env names")
+    listing.add_argument("--label", help="only the envs with this tox label")
+    listing.add_argument("--json", action="store_true", help="a JSON list of envs with their versions")
+    failed = commands.add_parser("not-installable", help="write the results file of an env that did not install")
+    failed.add_argument("env")
+    failed.add_argument("--log", type=Path, required=True, help="tox's output, whose error lines give the reason")
+    failed.add_argument("--results-dir", type=Path, default=Path("reports/results"))
     options = parser.parse_args(argv)
+    if options.command == "not-installable":
+        reason = install_failure(options.log.read_text(errors="replace") if options.log.exists() else "")
+        options.results_dir.mkdir(parents=True, exist_ok=True)
+        document = not_installable_document(options.env, reason)
+        (options.results_dir / f"{options.env}.json").write_text(json.dumps(document, indent=1) + "\n")
+        print(f"{options.env}: not installable: {reason}")
+        return
     chosen = [pair for pair in pairs() if options.label is None or options.label in pair.labels()]
     if options.json:
         print(json.dumps([{"env": p.name, "tf": p.tf, "opencv": p.opencv, "keras2": p.keras2} for p in chosen]))

@@ -71,7 +71,8 @@ def test_family_markers_select_a_family():
 
 def test_opencv_5_measures_each_reader_engine_as_its_own_cell():
     ids = collected("-k", "upsampling2d-nearest-2x and onnx-keras", "--opencv", "5.0")
-    assert sorted(i for i in ids if i.startswith("upsampling2d-nearest-2x-")) == [f"upsampling2d-nearest-2x-onnx-keras-{e}" for e in ("auto", "classic", "new")]
+    wanted = [f"upsampling2d-nearest-2x-onnx-keras-{engine}" for engine in ("auto", "classic", "new")]
+    assert sorted(i for i in ids if i.startswith("upsampling2d-nearest-2x-")) == wanted
     assert collected("-m", "engine_new and pooling", "--opencv", "5.0") == [
         i + "-new" for i in collected("-m", "pooling", "--opencv", "4.12")]
 

@@ -1,4 +1,5 @@
 """The TF x OpenCV matrix: env names, requirements per pair, labels, and the tox envs generated from it."""
+import json
 import shutil
 import subprocess
 
@@ -51,3 +52,16 @@ def test_tox_lists_every_pair_with_its_labels():
     assert [name for name in listed if name.startswith("tf")] == [p.name for p in matrix.pairs()]
     core = subprocess.run(["tox", "-l", "-m", "core"], capture_output=True, text=True, check=True).stdout.split()
     assert core == list(matrix.CORE)
+
+
+def test_an_env_that_does_not_install_gets_a_results_file_with_the_reason(tmp_path):
+    log = tmp_path / "tox.log"
+    log.write_text("tf212-cv47: install_deps> uv pip install ...\n  x No solution found when resolving dependencies:\n"
+                   "  Because tensorflow-cpu==2.12.* has no wheels with a matching Python ABI tag, we can conclude"
+                   " that your requirements are unsatisfiable.\ntf212-cv47: FAIL code 1\n")
+    matrix.main(["not-installable", "tf212-cv47", "--log", str(log), "--results-dir", str(tmp_path)])
+    written = json.loads((tmp_path / "tf212-cv47.json").read_text())
+    reason = written["not_installable"]
+    assert reason.startswith("x No solution found") and "unsatisfiable" in reason
+    assert written["cells"] == [] and written["complete"] and written["schema"] == 2
+    assert matrix.install_failure("") == "the env could not be installed (no output)"
