@@ -33,6 +33,7 @@ TF_SIDE_REQUIREMENTS = (
     (("2.12", "2.15"), "tf2onnx==1.16.1"),  # pins protobuf < 4, which TF <= 2.15 accepts
     (("2.16", None), "tf2onnx==1.17.0"),  # the first tf2onnx that converts Keras 3 models
     (("2.12", "2.17"), "numpy<2"),  # TF <= 2.17 is built against numpy 1.x
+    (("2.16", "2.17"), "onnx<1.18"),  # onnx 1.18 needs ml_dtypes' float4_e2m1fn, which TF 2.16/2.17's pin lacks
 )
 KERAS2_REQUIREMENTS = ("tf-keras=={tf}.*",)
 

@@ -5,6 +5,7 @@ This is the only model_zoo module that needs TensorFlow at import time (through 
 from __future__ import annotations
 
 import hashlib
+import importlib
 import zlib
 from dataclasses import dataclass
 from types import SimpleNamespace
@@ -40,11 +41,12 @@ def keras_namespace() -> SimpleNamespace:
 
 
 def keras_version() -> str:
-    """Version of the Keras behind `tf.keras` (TF 2.15's `tf.keras` has no `__version__`: its `keras` does)."""
-    version = getattr(keras_namespace().keras, "__version__", None)
+    """Version of the Keras behind `tf.keras`: tf-keras's under TF_USE_LEGACY_KERAS=1, else `keras`'s (TF 2.15's
+    `tf.keras` has no `__version__`, nor has the lazy loader of tf-keras)."""
+    keras_module = keras_namespace().keras
+    version = getattr(keras_module, "__version__", None)
     if version is None:
-        import keras
-
+        keras = importlib.import_module("tf_keras" if keras_module.__name__.startswith("tf_keras") else "keras")
         version = keras.__version__
     return version
 
