@@ -1,0 +1,312 @@
+"""What the Markdown page, the HTML page and the heatmap show, read from a support document. Pure.
+
+Renderers only lay these out: the wording of a rate, an env's state, a first-working entry or a diff row, and
+which rows and columns a table has, live here once. Texts are plain (no Markdown, no HTML).
+"""
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from reports.builder.diff import change_counts
+from reports.builder.envs import version_key
+from reports.builder.statuses import style
+
+CellKey = tuple[str, str, str]  # (path, case, column)
+FirstWorkingRow = tuple[str, str | None, list[str]]  # (family, case or None for the family's heading, texts)
+FIRST_WORKING_NOTES = (
+    ("4.9", "the first measured OpenCV version that passes"),
+    ("≤4.9", "passes from 4.9; lower versions of the matrix were not measured, so it may work earlier"),
+    ("4.9 ↘4.12", "passes from 4.9 but fails again in 4.12 (a regression)"),
+    ("—", "no measured version passes"),
+    ("classic … · new …", "OpenCV 5.x engines disagree: one entry per engine"),
+)
+COLUMN_NOTE = ("Column headers are the TF version over the OpenCV version (2.15 / 4.9 is env tf215-cv49); "
+               "k2: Keras 2 through tf-keras on a TF that ships Keras 3; classic, new, auto: the reader engine of "
+               "OpenCV 5.x; partial: the env's run did not finish.")
+MATRIX_NOTE = ("Pass rate of each env over all its cells (per engine on OpenCV 5.x). —: expected, no results "
+               "file; n/i: its versions cannot be installed together; (partial): the run did not finish.")
+FIRST_WORKING_NOTE = ("For each case, path and TF version: the lowest OpenCV version in which the cell passes. "
+                      "On OpenCV 5.x each reader engine is its own line (the 4.x versions, then 5.x with that "
+                      "engine).")
+
+
+@dataclass(frozen=True)
+class TextTable:
+    header: list[str]
+    rows: list[list[str]]
+
+
+@dataclass(frozen=True)
+class GridRow:
+    """A row of a per-path table: a family heading (cells None) or a case with one cell (or None) per column."""
+
+    family: str
+    case: str | None
+    cells: list[dict[str, Any] | None] | None
+
+
+def cells_by_key(document: dict[str, Any]) -> dict[CellKey, dict[str, Any]]:
+    """Cells by (path, case, column key)."""
+    return {(cell["path"], cell["case"], cell["column"]): cell for cell in document["cells"]}
+
+
+def symbol(status: str | None) -> str:
+    """The status's symbol; the not-measured symbol for None."""
+    return style(status).symbol
+
+
+def percent(rate: dict[str, Any]) -> str:
+    """"68%", or "–" when nothing was measured."""
+    return "–" if not rate.get("measured") else f"{100 * rate['passed'] / rate['measured']:.0f}%"
+
+
+def fraction(rate: dict[str, Any]) -> str:
+    """"40/59"."""
+    return f"{rate.get('passed', 0)}/{rate.get('measured', 0)}"
+
+
+def header_lines(column: dict[str, Any]) -> list[str]:
+    """A column's short header, one item per line: ["2.19", "5.0", "new"], plus "partial" for an unfinished run."""
+    return [*column["label_parts"], *(["partial"] if column["state"] == "incomplete" else [])]
+
+
+def state_note(env: dict[str, Any]) -> str:
+    """An env's state in words: "complete", "partial run", "no results file", "not installable: why"."""
+    return {
+        "incomplete": "partial run",
+        "missing": "no results file",
+        "not installable": f"not installable: {env.get('not_installable')}",
+    }.get(env["state"], env["state"])
+
+
+def data_line(document: dict[str, Any]) -> str:
+    """When and with which versions the data was measured, from the results files."""
+    data = document["data"]
+    if not data["files"]:
+        return "no results files"
+    versions = data["versions"]
+    when = data["first_start"] if data["first_start"] == data["last_start"] else (
+        f"{data['first_start']} to {data['last_start']}")
+    return (f"measured {data['date']} (runs started {when}) in {plural(len(data['files']), 'results file')}; "
+            f"TensorFlow {', '.join(versions['tensorflow']) or '?'}, Keras {', '.join(versions['keras']) or '?'}, "
+            f"OpenCV {', '.join(versions['opencv']) or '?'}")
+
+
+def legend_table(document: dict[str, Any]) -> TextTable:
+    return TextTable(["", "status", "meaning"],
+                     [[entry["symbol"], entry["status"], entry["meaning"]] for entry in document["statuses"]])
+
+
+def matrix_table(document: dict[str, Any], engine_separator: str) -> TextTable | None:
+    """The matrix at a glance: TF series (rows) x OpenCV versions, each entry an env's pass rate or state."""
+    envs = [env for env in document["envs"] if env["tf"] and env["opencv"]]
+    if not envs:
+        return None
+    opencv_versions = sorted({env["opencv"] for env in envs}, key=version_key)
+    rows: dict[str, dict[str, dict]] = {}
+    for env in envs:
+        rows.setdefault(tf_series(env), {})[env["opencv"]] = env
+    return TextTable(["TF \\ OpenCV", *opencv_versions],
+                     [[series, *(_matrix_entry(by_opencv.get(opencv), document, engine_separator)
+                                 for opencv in opencv_versions)] for series, by_opencv in rows.items()])
+
+
+def path_rates_table(document: dict[str, Any]) -> TextTable:
+    """Paths (rows) x columns: cells that pass / cells measured; a last row over all paths."""
+    columns = document["columns"]
+    rates = document["pass_rates"]
+    rows = [[path, *(fraction(rates["per_path"][path][column["key"]]) for column in columns)]
+            for path in document["paths"]]
+    rows.append(["all paths", *(fraction(rates["per_column"][column["key"]]) for column in columns)])
+    return TextTable(["path", *(" ".join(header_lines(column)) for column in columns)], rows)
+
+
+def environments_table(document: dict[str, Any]) -> TextTable:
+    """One row per column: its env and the exact versions of both sides."""
+    envs = {env["name"]: env for env in document["envs"]}
+    rows = []
+    for column in document["columns"]:
+        env = envs[column["env"]]
+        tf_side, opencv_side = env["tf_side"], env["opencv_side"]
+        state = state_note(env) + (f"; selection {env['selection']}" if env["selection"] else "")
+        rows.append([column["label"], column["key"], env["tf_version"], env["keras"],
+                     str(tf_side.get("tf2onnx", "")), env["opencv_version"], str(opencv_side.get("wheel", "")),
+                     f"{tf_side.get('numpy', '')} / {opencv_side.get('numpy', '')}", env["started"], state])
+    return TextTable(["column", "env", "TensorFlow", "Keras", "tf2onnx", "OpenCV", "wheel", "numpy (TF / OpenCV)",
+                      "started", "state"], rows)
+
+
+def unmeasured_envs(document: dict[str, Any]) -> list[tuple[str, list[str]]]:
+    """(heading, lines) for the incomplete, not installable and missing envs that exist."""
+    envs = {env["name"]: env for env in document["envs"]}
+    states = document["data"]["env_states"]
+    groups = []
+    if states["incomplete"]:
+        groups.append(("Incomplete (the run did not finish; cells it did not reach show ·)",
+                       [name for name in states["incomplete"]]))
+    if states["not installable"]:
+        groups.append(("Not installable", [f"{name}: {envs[name]['not_installable']}"
+                                           for name in states["not installable"]]))
+    if states["missing"]:
+        by_series: dict[str, list[str]] = {}
+        for name in states["missing"]:
+            env = envs[name]
+            by_series.setdefault(f"TF {tf_series(env)}" if env["tf"] else name, []).append(env["opencv"] or "?")
+        groups.append((f"Missing (expected, no results file; {plural(len(states['missing']), 'env')})",
+                       [f"{series}: OpenCV {', '.join(versions)}" for series, versions in by_series.items()]))
+    return groups
+
+
+def grid_rows(document: dict[str, Any], path: str) -> list[GridRow]:
+    """One path's table: per family a heading row, then its cases with a cell (or None) per column."""
+    columns = document["columns"]
+    cells = cells_by_key(document)
+    rows = []
+    for group in document["families"]:
+        case_rows = [GridRow(group["family"], case, [cells.get((path, case, column["key"])) for column in columns])
+                     for case in group["cases"]]
+        case_rows = [row for row in case_rows if any(row.cells)]
+        if case_rows:
+            rows += [GridRow(group["family"], None, None), *case_rows]
+    return rows
+
+
+def first_working_grid(document: dict[str, Any], path: str) -> tuple[list[str], list[FirstWorkingRow]]:
+    """One path's first-working table: the TF series (columns), and rows (family, case or None, texts)."""
+    entries: dict[tuple[str, str], list[dict[str, Any]]] = {}
+    for entry in document["first_working"]:
+        if entry["path"] == path:
+            entries.setdefault((entry["case"], tf_series(entry)), []).append(entry)
+    series_list = list(dict.fromkeys(series for _, series in entries))
+    rows: list[FirstWorkingRow] = []
+    for group in document["families"]:
+        cases = [case for case in group["cases"] if any((case, series) in entries for series in series_list)]
+        if cases:
+            rows.append((group["family"], None, []))
+            rows += [(group["family"], case, [first_working_text(entries.get((case, series), []))
+                                              for series in series_list]) for case in cases]
+    return series_list, rows
+
+
+def first_working_text(entries: list[dict[str, Any]]) -> str:
+    """One case x TF series: "4.9", "≤4.9", "4.9 ↘4.12", "—"; one per engine when 5.x engines disagree."""
+    texts = [_first_working_line(entry) for entry in entries]
+    if len(set(texts)) <= 1:
+        return texts[0] if texts else ""
+    return " · ".join(f"{entry['engine'] or '4.x'} {text}" for entry, text in zip(entries, texts, strict=True))
+
+
+def diff_summary(diff: dict[str, Any]) -> str:
+    """"2 regressions, 1 fix, ..." (non-zero counts only), or "no changes"."""
+    names = {"regressions": ("regression", "regressions"), "fixes": ("fix", "fixes"),
+             "changes": ("other status change", "other status changes"), "new_cells": ("new cell", "new cells"),
+             "removed_cells": ("removed cell", "removed cells"), "new_columns": ("new column", "new columns"),
+             "removed_columns": ("removed column", "removed columns"), "new_envs": ("new env", "new envs"),
+             "removed_envs": ("removed env", "removed envs"), "env_changes": ("env change", "env changes")}
+    counts = change_counts(diff)
+    parts = [f"{counts[name]} {words[counts[name] != 1]}" for name, words in names.items() if counts.get(name)]
+    return ", ".join(parts) if parts else "no changes"
+
+
+def diff_tables(diff: dict[str, Any]) -> list[tuple[str, list[dict[str, Any]], list[str], Callable]]:
+    """(title, rows, header, row -> texts) for each list of the diff, in the order the reports show them."""
+    changed = ["case", "path", "column", "before", "now", "error"]
+
+    def change(row):
+        return [row["case"], row["path"], row["column"], status_text(row["before"]), status_text(row["after"]),
+                shorten(row["error"])]
+
+    def where(row):
+        return [row["case"], row["path"], row["column"], status_text(row["status"])]
+
+    def column(row):
+        return [row["column"], fraction(row)]
+
+    def env_change(row):
+        return [row["env"], row["field"], shorten(str(row["before"])), shorten(str(row["after"]))]
+
+    return [
+        ("Regressions (passed before, not now)", diff["regressions"], changed, change),
+        ("Fixes (failed before, pass now)", diff["fixes"], changed, change),
+        ("Other status changes", diff["changes"], changed, change),
+        ("New columns", diff["new_columns"], ["column", "passed"], column),
+        ("Removed columns", diff["removed_columns"], ["column", "passed before"], column),
+        ("New cells", diff["new_cells"], ["case", "path", "column", "status"], where),
+        ("Removed cells", diff["removed_cells"], ["case", "path", "column", "status before"], where),
+        ("Env changes", diff["env_changes"], ["env", "what", "before", "now"], env_change),
+    ]
+
+
+def baseline_line(diff: dict[str, Any]) -> str:
+    """Which baseline the diff is against, or why there is none."""
+    baseline = diff["baseline"]
+    if baseline is None:
+        return capitalize(diff["note"] or "no baseline") + ": nothing to compare against."
+    return (f"Baseline measured {baseline['date'] or 'on an unknown date'} "
+            f"({plural(len(baseline['files']), 'results file')}).")
+
+
+def metrics_text(cell: dict[str, Any]) -> str:
+    """"max abs 3.94, mean abs 1.14, scale 2.52; smallest passing tolerance 4.53 (case 0.0001)", or ""."""
+    metrics = cell.get("metrics") or {}
+    parts = [f"{label} {number(metrics[name])}" for name, label in
+             (("max_abs", "max abs"), ("mean_abs", "mean abs"), ("scale", "scale")) if name in metrics]
+    text = ", ".join(parts)
+    if "required_tolerance" in metrics:
+        text += f"; smallest passing tolerance {number(metrics['required_tolerance'])}"
+        if cell.get("tolerance") is not None:
+            text += f" (case {number(cell['tolerance'])})"
+    return text
+
+
+def versions(env: dict[str, Any]) -> str:
+    """"TF 2.19.1, Keras 3.15.1, OpenCV 5.0.0"."""
+    return f"TF {env['tf_version'] or '?'}, Keras {env['keras'] or '?'}, OpenCV {env['opencv_version'] or '?'}"
+
+
+def tf_series(item: dict[str, Any]) -> str:
+    """"2.16" or "2.16 k2", from an env, column or first-working entry."""
+    return item["tf"] + (" k2" if item["keras2"] else "")
+
+
+def status_text(status: str) -> str:
+    return f"{symbol(status)} {status}"
+
+
+def number(value: Any) -> str:
+    return f"{value:.3g}" if isinstance(value, float) else str(value)
+
+
+def shorten(text: str, limit: int = 160) -> str:
+    """On one line, at most `limit` characters."""
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[:limit - 1] + "…"
+
+
+def plural(count: int, noun: str) -> str:
+    return f"{count} {noun}{'' if count == 1 else 's'}"
+
+
+def capitalize(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def _matrix_entry(env: dict[str, Any] | None, document: dict[str, Any], separator: str) -> str:
+    if env is None:
+        return ""
+    if env["state"] in ("missing", "not installable"):
+        return "—" if env["state"] == "missing" else "n/i"
+    rates = document["pass_rates"]["per_column"]
+    parts = [(f"{column['engine']} " if column["engine"] else "") + percent(rates[column["key"]])
+             for column in document["columns"] if column["env"] == env["name"]]
+    return (separator.join(parts) if parts else "no cells") + (" (partial)" if env["state"] == "incomplete" else "")
+
+
+def _first_working_line(entry: dict[str, Any]) -> str:
+    first = entry["first_pass"]
+    if first is None:
+        return "—"
+    text = ("≤" if entry["unmeasured_below"] else "") + first
+    return text + (" ↘" + ",".join(entry["fails_again"]) if entry["fails_again"] else "")

@@ -1,0 +1,146 @@
+"""support.html in a real headless Chromium (the system's, never a downloaded one): no console errors, filters
+hide what they should, a hovered or clicked cell shows its error, stage and numbers."""
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from report_samples import cell, results, table_of
+
+from reports.builder.document import build_document
+from reports.builder.html import support_html
+from reports.builder.load import read_results_dir
+from reports.builder.merge import merge
+
+sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+ERROR = "max abs error 3.94 (mean 1.14) over tolerance 0.0001 x scale 2.52"
+METRICS = {"max_abs": 3.9372, "mean_abs": 1.1397, "scale": 2.5178, "required_tolerance": 4.5268}
+
+
+@pytest.fixture(scope="module")
+def page_url(tmp_path_factory):
+    table = table_of(
+        results("tf215-cv49", [
+            cell("upsampling2d-nearest-2x", "onnx-keras", "pass", family="upsampling"),
+            cell("conv2d-1x1", "onnx-keras", "pass"),
+            cell("conv2d-1x1", "tflite", "import-error", error="Unsupported operator type MEAN"),
+        ]),
+        results("tf219-cv50", [
+            cell("upsampling2d-nearest-2x", "onnx-keras", "mismatch", family="upsampling", engine=engine,
+                 error=ERROR, metrics=METRICS, known="silently wrong numbers")
+            for engine in ("classic", "new")
+        ] + [cell("conv2d-1x1", "onnx-keras", "pass", engine=engine) for engine in ("classic", "new")],
+            tf="2.19.1", keras="3.15.1", opencv="5.0.0"),
+        expected=("tf216-cv49-keras2",),
+    )
+    file = tmp_path_factory.mktemp("page") / "support.html"
+    file.write_text(support_html(build_document(table)), encoding="utf-8")
+    return file.as_uri()
+
+
+@pytest.fixture(scope="module")
+def real_page_url(tmp_path_factory):
+    documents, _ = read_results_dir(Path(__file__).resolve().parents[1] / "reports" / "results")
+    if not documents:
+        pytest.skip("no results files in reports/results")
+    table, _ = merge(documents)
+    file = tmp_path_factory.mktemp("real") / "support.html"
+    file.write_text(support_html(build_document(table)), encoding="utf-8")
+    return file.as_uri()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if CHROMIUM is None:
+        pytest.skip("no chromium on PATH (apt-get install chromium)")
+    with sync_api.sync_playwright() as playwright:
+        try:
+            launched = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
+        except sync_api.Error as error:
+            pytest.skip(f"{CHROMIUM} does not start under playwright: {str(error).splitlines()[0]}")
+        yield launched
+        launched.close()
+
+
+def _open(browser, url):
+    """A page at `url` and the list its console errors, uncaught exceptions and failed requests go to."""
+    page = browser.new_page()
+    problems: list[str] = []
+    page.on("console", lambda message: problems.append(message.text) if message.type == "error" else None)
+    page.on("pageerror", lambda error: problems.append(str(error)))
+    page.on("requestfailed", lambda request: problems.append(f"request failed: {request.url}"))
+    page.goto(url)
+    return page, problems
+
+
+@pytest.fixture
+def page(browser, page_url):
+    page, problems = _open(browser, page_url)
+    yield page
+    page.close()
+    assert problems == []
+
+
+def _rows(page, path, family=None):
+    selector = f'section[data-path="{path}"] tr[data-case]' + (f'[data-family="{family}"]' if family else "")
+    return page.locator(selector)
+
+
+def test_page_loads_with_every_cell_shown(page):
+    assert page.locator("#f-count").inner_text() == "7 cells shown"
+    assert page.locator("#detail").is_hidden()
+
+
+def test_family_and_status_filters_hide_rows(page):
+    page.select_option("#f-family", "upsampling")
+    assert _rows(page, "onnx-keras", "conv2d").first.is_hidden()
+    assert _rows(page, "onnx-keras", "upsampling").first.is_visible()
+    assert page.locator('section[data-path="tflite"]').is_hidden()  # no upsampling case there
+    page.select_option("#f-family", "")
+    page.select_option("#f-status", "import-error")
+    assert page.locator('section[data-path="onnx-keras"]').is_hidden()
+    assert _rows(page, "tflite").first.is_visible()
+    assert page.locator("#f-count").inner_text() == "1 cells shown"
+
+
+def test_version_filters_hide_columns(page):
+    page.select_option("#f-tf", "2.19")
+    section = page.locator('section[data-path="onnx-keras"]')
+    assert section.locator("td.cell:visible").count() == 4  # 2 cases x (classic, new)
+    page.select_option("#f-opencv", "5.0")
+    page.select_option("#f-engine", "new")
+    assert section.locator("td.cell:visible").count() == 2
+    page.click("#f-reset")
+    assert section.locator("td.cell:visible").count() == 6
+
+
+def test_clicking_a_cell_shows_its_error_stage_and_numbers(page):
+    page.select_option("#f-status", "mismatch")
+    target = page.locator('section[data-path="onnx-keras"] td.cell[data-status="mismatch"]').first
+    target.hover()
+    assert ERROR in target.get_attribute("title")
+    target.click()
+    detail = page.locator("#detail")
+    assert detail.is_visible()
+    text = detail.inner_text()
+    assert "upsampling2d-nearest-2x via onnx-keras in 2.19/5.0 classic" in text
+    for expected in (ERROR, "compare", "3.94", "1.14", "4.53", "0.0001", "silently wrong numbers",
+                     "TF 2.19.1, Keras 3.15.1, OpenCV 5.0.0"):
+        assert expected in text
+    page.click("#detail-close")
+    assert detail.is_hidden()
+
+
+def test_the_page_of_the_real_results_works(browser, real_page_url):
+    page, problems = _open(browser, real_page_url)
+    page.select_option("#f-status", "import-error")
+    target = page.locator("td.cell[data-status=import-error]:visible").first
+    target.hover()
+    error = target.get_attribute("title").split(" | ")[-1]  # case via path in column | status | stage | error
+    target.click()
+    text = page.locator("#detail").inner_text()
+    assert "import-error" in text and error in text
+    page.close()
+    assert problems == []

@@ -1,0 +1,154 @@
+"""Report builder, pure computations on tiny tables: pass rates, first working version, diff, and their wording."""
+from __future__ import annotations
+
+import copy
+
+from report_samples import cell, results, table_of
+
+from reports.builder import view
+from reports.builder.document import build_document
+from reports.builder.first_working import first_pass, first_working
+from reports.builder.rates import pass_rates
+
+
+def _cells(statuses: dict[str, str], path: str = "tflite", **fields):
+    return [cell(case, path, status, **fields) for case, status in statuses.items()]
+
+
+# -- pass rates ---------------------------------------------------------------------------------------------------
+
+def test_pass_rates_per_column_and_per_path():
+    table = table_of(results("tf215-cv49", [*_cells({"a": "pass", "b": "mismatch"}, "tflite"),
+                                            *_cells({"a": "pass", "b": "pass"}, "onnx-keras")]))
+    rates = pass_rates(table)
+    assert rates["per_column"] == {"tf215-cv49": {"passed": 3, "measured": 4, "rate": 0.75}}
+    assert rates["per_path"]["tflite"]["tf215-cv49"] == {"passed": 1, "measured": 2, "rate": 0.5}
+    assert view.percent(rates["per_column"]["tf215-cv49"]) == "75%"
+    assert view.fraction(rates["per_path"]["onnx-keras"]["tf215-cv49"]) == "2/2"
+
+
+# -- first working version ----------------------------------------------------------------------------------------
+
+def test_first_pass_notes_a_later_failure_as_a_regression():
+    assert first_pass([("4.7", "unsupported"), ("4.9", "pass"), ("4.10", "pass"), ("4.12", "mismatch")]) == {
+        "first_pass": "4.9", "fails_again": ["4.12"], "unmeasured_below": []}
+
+
+def test_first_pass_lists_unmeasured_versions_below_it():
+    assert first_pass([("4.7", "import-error"), ("4.8", None), ("4.9", "pass"), ("4.10", None)]) == {
+        "first_pass": "4.9", "fails_again": [], "unmeasured_below": ["4.8"]}
+
+
+def test_first_pass_when_nothing_passes():
+    assert first_pass([("4.9", "crash"), ("4.10", None)]) == {
+        "first_pass": None, "fails_again": [], "unmeasured_below": ["4.10"]}
+
+
+def _matrix_table():
+    """TF 2.15 on OpenCV 4.9, 4.10 (missing), 4.12 and 5.0 (two engines); TF 2.16 with Keras 2 on 4.12."""
+    return table_of(
+        results("tf215-cv49", _cells({"up": "import-error", "conv": "pass"})),
+        results("tf215-cv412", _cells({"up": "pass", "conv": "pass"}), opencv="4.12.0"),
+        results("tf215-cv50", [*_cells({"up": "pass", "conv": "pass"}, engine="classic"),
+                               *_cells({"up": "mismatch", "conv": "pass"}, engine="new")], opencv="5.0.0"),
+        results("tf216-cv412-keras2", _cells({"up": "pass"}), tf="2.16.2", opencv="4.12.0"),
+        expected=("tf215-cv410",),
+    )
+
+
+def test_first_working_per_tf_series_and_engine_line():
+    entries = {(e["case"], e["tf"], e["keras2"], e["engine"]): e for e in first_working(_matrix_table())}
+    up_classic = entries[("up", "2.15", False, "classic")]
+    assert (up_classic["first_pass"], up_classic["fails_again"], up_classic["unmeasured_below"]) == (
+        "4.12", [], ["4.10"])
+    up_new = entries[("up", "2.15", False, "new")]
+    assert (up_new["first_pass"], up_new["fails_again"]) == ("4.12", ["5.0"])
+    assert entries[("conv", "2.15", False, "new")]["first_pass"] == "4.9"
+    assert entries[("up", "2.16", True, "")]["first_pass"] == "4.12"
+    assert ("conv", "2.16", True, "") not in entries  # never measured on that TF: no entry
+
+
+def test_first_working_wording():
+    document = build_document(_matrix_table())
+    series, rows = view.first_working_grid(document, "tflite")
+    assert series == ["2.15", "2.16 k2"]
+    texts = {case: cells for _, case, cells in rows if case}
+    assert texts["up"] == ["classic ≤4.12 · new ≤4.12 ↘5.0", "4.12"]
+    assert texts["conv"] == ["4.9", ""]
+
+
+# -- diff ---------------------------------------------------------------------------------------------------------
+
+def _report(statuses: dict[str, str], env: str = "tf215-cv49", extra_env: str | None = None, **fields):
+    documents = [results(env, _cells(statuses), **fields)]
+    if extra_env:
+        documents.append(results(extra_env, _cells({"a": "pass"}), opencv="4.12.0"))
+    return build_document(table_of(*documents))
+
+
+def test_diff_regressions_fixes_changes_new_and_removed_cells():
+    before = _report({"a": "pass", "b": "mismatch", "c": "import-error", "d": "pass", "gone": "pass"})
+    now = table_of(results("tf215-cv49", _cells({"a": "mismatch", "b": "pass", "c": "crash", "d": "pass",
+                                                 "new": "timeout"})))
+    diff = build_document(now, before, "baseline: support.json")["diff"]
+    assert diff["note"] == "baseline: support.json"
+    assert [(r["case"], r["before"], r["after"]) for r in diff["regressions"]] == [("a", "pass", "mismatch")]
+    assert [(r["case"], r["before"], r["after"]) for r in diff["fixes"]] == [("b", "mismatch", "pass")]
+    assert [(r["case"], r["before"], r["after"]) for r in diff["changes"]] == [("c", "import-error", "crash")]
+    assert [r["case"] for r in diff["new_cells"]] == ["new"]
+    assert [r["case"] for r in diff["removed_cells"]] == ["gone"]
+    assert view.diff_summary(diff) == "1 regression, 1 fix, 1 other status change, 1 new cell, 1 removed cell"
+
+
+def test_diff_lists_new_and_removed_envs_as_columns_not_cells():
+    before = _report({"a": "pass"}, extra_env="tf215-cv412")
+    diff = build_document(table_of(results("tf215-cv49", _cells({"a": "pass"})),
+                                   results("tf219-cv49", _cells({"a": "pass", "b": "mismatch"}))), before)["diff"]
+    assert diff["new_envs"] == ["tf219-cv49"] and diff["removed_envs"] == ["tf215-cv412"]
+    assert diff["new_columns"] == [{"column": "tf219-cv49", "passed": 1, "measured": 2}]
+    assert diff["removed_columns"] == [{"column": "tf215-cv412", "passed": 1, "measured": 1}]
+    assert diff["new_cells"] == [] and diff["regressions"] == []
+
+
+def test_diff_names_version_and_state_changes_of_an_env():
+    before = _report({"a": "pass"}, opencv="4.9.0")
+    now = build_document(table_of(results("tf215-cv49", _cells({"a": "pass"}), opencv="4.9.1", complete=False)),
+                         before)
+    changes = {(c["field"], c["before"], c["after"]) for c in now["diff"]["env_changes"]}
+    assert ("state", "complete", "incomplete") in changes
+    assert ("opencv_side.opencv", "4.9.0", "4.9.1") in changes
+
+
+def test_no_baseline_is_a_note_and_a_malformed_one_does_not_break_the_diff():
+    assert _report({"a": "pass"})["diff"] == {"baseline": None, "note": "no baseline given"}
+    baseline = copy.deepcopy(_report({"a": "pass"}))
+    baseline.update(data="junk", envs=[1, {"name": 2}], pass_rates=None)
+    baseline["cells"].append({"column": 1})
+    diff = build_document(table_of(results("tf215-cv49", _cells({"a": "mismatch"}))), baseline)["diff"]
+    assert [r["case"] for r in diff["regressions"]] == ["a"]
+    assert diff["baseline"] == {"date": "", "files": []}
+
+
+# -- view wording -------------------------------------------------------------------------------------------------
+
+def test_matrix_shows_rates_states_and_engines():
+    document = build_document(table_of(
+        results("tf215-cv49", _cells({"a": "pass", "b": "mismatch"}), complete=False),
+        results("tf215-cv50", [*_cells({"a": "pass"}, engine="classic"), *_cells({"a": "crash"}, engine="new")],
+                opencv="5.0.0"),
+        results("tf212-cv49", [], not_installable="no numpy fits both"),
+        expected=("tf215-cv410",)))
+    table = view.matrix_table(document, " / ")
+    assert table.header == ["TF \\ OpenCV", "4.9", "4.10", "5.0"]
+    assert table.rows == [["2.12", "n/i", "", ""], ["2.15", "50% (partial)", "—", "classic 100% / new 0%"]]
+    groups = dict(view.unmeasured_envs(document))
+    assert groups["Not installable"] == ["tf212-cv49: no numpy fits both"]
+    assert any(heading.startswith("Missing") for heading in groups)
+
+
+def test_metrics_text_names_the_numbers():
+    record = {"metrics": {"max_abs": 3.9372, "mean_abs": 1.1397, "scale": 2.5178, "required_tolerance": 4.5268},
+              "tolerance": 0.0001}
+    assert view.metrics_text(record) == ("max abs 3.94, mean abs 1.14, scale 2.52; smallest passing tolerance 4.53 "
+                                         "(case 0.0001)")
+    assert view.metrics_text({"metrics": None}) == ""

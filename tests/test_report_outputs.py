@@ -1,0 +1,197 @@
+"""Report builder, outputs: Markdown, HTML, heatmap, the CLI's handling of bad input, and determinism."""
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from report_samples import cell, results, table_of, write
+
+from reports.builder import cli
+from reports.builder.document import build_document, to_json
+from reports.builder.heatmap import heatmaps
+from reports.builder.html import support_html
+from reports.builder.markdown import diff_markdown, support_markdown
+
+REPO = Path(__file__).resolve().parents[1]
+COMMITTED_RESULTS = sorted((REPO / "reports" / "results").glob("*.json"))
+TEXT_OUTPUTS = ["DIFF.md", "SUPPORT.md", "support.html", "support.json"]
+
+
+def _sample_document(baseline=None):
+    table = table_of(
+        results("tf215-cv49", [
+            cell("up-2x", "tflite", "mismatch", family="upsampling", error="max abs error 3.94 | over",
+                 metrics={"max_abs": 3.94, "mean_abs": 1.14, "scale": 2.52, "required_tolerance": float("inf")}),
+            cell("conv-1x1", "tflite", "pass"),
+            cell("conv-1x1", "onnx-keras", "pass"),
+        ], started="2026-10-02T08:00:00+00:00"),
+        results("tf215-cv410", [cell("up-2x", "tflite", "import-error", family="upsampling",
+                                     error="</script><b>not html</b>")], complete=False, opencv="4.10.0"),
+        results("tf212-cv412", [], not_installable="TF 2.12 needs numpy < 2; OpenCV 4.12 needs numpy >= 2"),
+        expected=("tf216-cv49-keras2",),
+    )
+    return build_document(table, baseline, "baseline: support.json" if baseline else "no baseline: none given")
+
+
+# -- Markdown -----------------------------------------------------------------------------------------------------
+
+def test_support_markdown_tables_legend_and_env_states():
+    text = support_markdown(_sample_document())
+    assert "runs started 2026-10-02T08:00:00+00:00 to 2026-11-01T10:00:00+00:00" in text  # from the files
+    assert "TensorFlow 2.15.1" in text and "OpenCV 4.9.0, 4.10.0" in text
+    assert "## tflite" in text and "## onnx-keras" in text
+    assert "| case | 2.15<br>4.9 | 2.15<br>4.10<br>partial |" in text  # 4.10 after 4.9
+    assert "| **upsampling** |  |  |" in text
+    assert "| `up-2x` | ❌ | 🧩 |" in text
+    assert "| `conv-1x1` | ✅ | · |" in text
+    assert "| **passed** | **1/2** | **0/1** |" in text
+    assert "| ❌ | mismatch |" in text and "| 💥 | crash |" in text
+    assert "tf212-cv412: TF 2.12 needs numpy < 2; OpenCV 4.12 needs numpy >= 2" in text
+    assert "- TF 2.16 k2: OpenCV 4.9" in text
+    assert "**Incomplete (" in text and "- tf215-cv410" in text
+    assert "<summary><b>tflite</b></summary>" in text
+
+
+def test_diff_markdown_with_and_without_baseline():
+    assert "No baseline: none given: nothing to compare against." in diff_markdown(_sample_document())
+    before = _sample_document()
+    before["cells"][0]["status"] = "pass"  # up-2x via tflite in tf215-cv49 passed before
+    text = diff_markdown(_sample_document(baseline=before))
+    assert "**1 regression**" in text
+    assert "## Regressions (passed before, not now)" in text
+    assert "| up-2x | tflite | tf215-cv49 | ✅ pass | ❌ mismatch | max abs error 3.94 \\| over |" in text
+
+
+# -- JSON and HTML ------------------------------------------------------------------------------------------------
+
+def test_support_json_is_strict_json_with_one_cell_per_line():
+    text = to_json(_sample_document())
+    document = json.loads(text)  # Infinity would be refused by JavaScript: it is a string here
+    assert document["schema"] == 1
+    assert document["cells"][0]["metrics"]["required_tolerance"] == "inf"
+    assert "Infinity" not in text and "NaN" not in text
+    assert sum(line.startswith('  {"path": ') and '"column": ' in line for line in text.splitlines()) == len(
+        document["cells"])
+
+
+def test_html_page_is_self_contained_and_its_data_cannot_break_out():
+    page = support_html(_sample_document())
+    assert page.count("</script>") == 2  # the error text "</script>..." stays inside the JSON
+    assert not re.search(r"(src|href)=\"(https?:)?//", page)
+    data = json.loads(re.search(r'<script type="application/json" id="report-data">(.*?)</script>', page,
+                                re.S).group(1))
+    assert "</script><b>not html</b>" in data["strings"]
+    for name in ("f-family", "f-path", "f-status", "f-tf", "f-opencv"):
+        assert f'id="{name}"' in page
+    assert "&lt;/script&gt;" not in page.split('id="report-data"')[0]  # errors are not in the markup at all
+
+
+# -- heatmap ------------------------------------------------------------------------------------------------------
+
+def test_heatmaps_are_deterministic_pngs_without_software_metadata():
+    document = _sample_document()
+    first, second = heatmaps(document), heatmaps(document)
+    assert sorted(first) == ["heatmap-onnx-keras.png", "heatmap-tflite.png", "heatmap.png"]
+    assert first == second
+    for png in first.values():
+        assert png[:8] == b"\x89PNG\r\n\x1a\n"
+        assert b"Software" not in png and b"matplotlib" not in png
+
+
+def test_no_heatmap_when_nothing_was_measured():
+    assert heatmaps(build_document(table_of(expected=("tf215-cv49",)))) == {}
+
+
+# -- CLI: robustness ----------------------------------------------------------------------------------------------
+
+def _build(tmp_path, *arguments):
+    return cli.main(["--results-dir", str(tmp_path / "results"), "--out", str(tmp_path / "out"),
+                     "--baseline", str(tmp_path / "baseline.json"), *arguments])
+
+
+def test_cli_builds_everything_and_reports_each_bad_file_on_one_line(tmp_path, capsys):
+    write(tmp_path / "results", results("tf215-cv49", [cell("conv-1x1", "tflite", "pass")]))
+    write(tmp_path / "results", '{"schema": 2, "env": "tf215-cv4', name="tf215-cv410")
+    write(tmp_path / "results", results("tf219-cv412", [], schema=7))
+    assert _build(tmp_path, "--expect", "tf215-cv49,tf215-cv410") == 0
+    assert sorted(path.name for path in (tmp_path / "out").iterdir()) == sorted(
+        [*TEXT_OUTPUTS, "heatmap.png", "heatmap-tflite.png"])
+    errors = capsys.readouterr().err.splitlines()
+    assert any("tf215-cv410.json: invalid or truncated JSON" in line for line in errors)
+    assert any("tf219-cv412.json: results schema 7 is newer than this builder reads" in line for line in errors)
+    assert "no baseline: " in errors[-1] and "baseline.json does not exist" in errors[-1]
+    assert all(line.startswith("reports.builder: ") for line in errors)
+    assert "tf215-cv410 (expected, no results file" not in (tmp_path / "out" / "SUPPORT.md").read_text()
+    assert "- TF 2.15: OpenCV 4.10" in (tmp_path / "out" / "SUPPORT.md").read_text()
+
+
+def test_cli_without_results_builds_the_missing_matrix_or_fails_when_nothing_is_known(tmp_path, capsys):
+    assert _build(tmp_path, "--expect", "tf215-cv49") == 0
+    errors = capsys.readouterr().err
+    assert "no such results folder" in errors and "heatmaps not drawn: no measured cells" in errors
+    assert "Missing (expected, no results file; 1 env)" in (tmp_path / "out" / "SUPPORT.md").read_text()
+    assert not list((tmp_path / "out").glob("*.png"))
+    assert _build(tmp_path, "--no-expect") == 1
+    assert "nothing to build" in capsys.readouterr().err
+
+
+def test_cli_carries_on_without_matplotlib(tmp_path, capsys, monkeypatch):
+    write(tmp_path / "results", results("tf215-cv49", [cell("conv-1x1", "tflite", "pass")]))
+    monkeypatch.setitem(sys.modules, "matplotlib.style", None)
+    assert _build(tmp_path, "--no-expect") == 0
+    assert "heatmaps not drawn: matplotlib.style is not installed" in capsys.readouterr().err
+    assert (tmp_path / "out" / "support.html").exists() and not list((tmp_path / "out").glob("*.png"))
+
+
+def test_cli_fails_only_when_nothing_can_be_written(tmp_path, capsys):
+    write(tmp_path / "results", results("tf215-cv49", [cell("conv-1x1", "tflite", "pass")]))
+    (tmp_path / "out").write_text("a file where the output folder should be")
+    assert _build(tmp_path, "--no-expect") == 1
+    assert "cannot prepare the output folder" in capsys.readouterr().err
+
+
+def test_module_entry_point_never_shows_a_traceback(tmp_path):
+    write(tmp_path / "results", "\x00\xff not json", name="tf215-cv49")
+    write(tmp_path / "results", results("tf215-cv412", [cell("conv-1x1", "tflite", "crash")], opencv="4.12.0"))
+    run = subprocess.run([sys.executable, "-m", "reports.builder", "--results-dir", str(tmp_path / "results"),
+                          "--out", str(tmp_path / "out"), "--baseline", str(tmp_path / "out" / "support.json"),
+                          "--expect-label", "no-such-label"], cwd=REPO, capture_output=True, text=True)
+    assert run.returncode == 0, run.stderr
+    assert "Traceback" not in run.stderr
+    assert "tf215-cv49.json: invalid or truncated JSON" in run.stderr
+
+
+# -- determinism --------------------------------------------------------------------------------------------------
+
+@pytest.mark.skipif(not COMMITTED_RESULTS, reason="no results files in reports/results")
+def test_two_builds_of_the_real_results_are_byte_identical(tmp_path):
+    snapshot = tmp_path / "snapshot"  # the folder may be rewritten by a run while the test reads it
+    shutil.copytree(REPO / "reports" / "results", snapshot, ignore=shutil.ignore_patterns("*.xml", "*.tmp"))
+    outputs = []
+    for name in ("first", "second-place"):  # two folders: no path may leak into the outputs
+        shutil.copytree(snapshot, tmp_path / name / "results")
+        assert cli.main(["--results-dir", str(tmp_path / name / "results"), "--out", str(tmp_path / name / "out"),
+                         "--baseline", str(tmp_path / "none.json")]) == 0
+        outputs.append({file.name: file.read_bytes() for file in sorted((tmp_path / name / "out").iterdir())})
+    assert set(TEXT_OUTPUTS) | {"heatmap.png"} <= outputs[0].keys()
+    assert outputs[0].keys() == outputs[1].keys()
+    for file, content in outputs[0].items():
+        assert content == outputs[1][file], f"{file} differs between two builds"
+        if not file.endswith(".png"):
+            assert str(tmp_path).encode() not in content
+
+
+@pytest.mark.skipif(not COMMITTED_RESULTS, reason="no results files in reports/results")
+def test_a_report_diffed_against_itself_has_no_changes(tmp_path, monkeypatch):
+    monkeypatch.setattr(cli, "OUTPUTS", [output for output in cli.OUTPUTS if output[0] != "heatmaps"])
+    shutil.copytree(REPO / "reports" / "results", tmp_path / "results", ignore=shutil.ignore_patterns("*.xml"))
+    assert _build(tmp_path, "--no-expect") == 0
+    shutil.copy(tmp_path / "out" / "support.json", tmp_path / "baseline.json")
+    assert _build(tmp_path, "--no-expect") == 0
+    diff = (tmp_path / "out" / "DIFF.md").read_text()
+    assert "**no changes**" in diff and "Baseline measured" in diff
