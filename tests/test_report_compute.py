@@ -8,7 +8,7 @@ from report_samples import cell, results, table_of
 from reports.builder import view
 from reports.builder.document import build_document
 from reports.builder.first_working import first_pass, first_working
-from reports.builder.rates import pass_rates
+from reports.builder.rates import opencv_rates, pass_rates
 
 
 def _cells(statuses: dict[str, str], path: str = "tflite", **fields):
@@ -25,6 +25,24 @@ def test_pass_rates_per_column_and_per_path():
     assert rates["per_path"]["tflite"]["tf215-cv49"] == {"passed": 1, "measured": 2, "rate": 0.5}
     assert view.percent(rates["per_column"]["tf215-cv49"]) == "75%"
     assert view.fraction(rates["per_path"]["onnx-keras"]["tf215-cv49"]) == "2/2"
+
+
+def test_opencv_rates_pool_tf_versions_and_split_keras_generations():
+    table = table_of(
+        results("tf215-cv410", _cells({"a": "pass", "b": "mismatch"}), opencv="4.10.0"),
+        results("tf219-cv410", _cells({"a": "mismatch", "b": "mismatch"}), tf="2.19.1", keras="3.15.1",
+                opencv="4.10.0"),
+        results("tf219-cv49-keras2", _cells({"a": "pass", "b": "pass"}), tf="2.19.1", keras="2.19.0"),
+        results("tf219-cv50", _cells({"a": "pass"}, engine="new"), tf="2.19.1", keras="3.15.1", opencv="5.0.0"),
+    )
+    rates = opencv_rates(table)
+    assert rates["columns"] == ["4.9", "4.10", "5.0 new"]  # numeric order, engines after the version
+    at_410 = rates["per_path"]["tflite"]["4.10"]
+    assert (at_410["all"]["passed"], at_410["all"]["measured"]) == (1, 4)
+    assert at_410["Keras 2"]["rate"] == 0.5 and at_410["Keras 3"]["rate"] == 0.0
+    assert rates["per_path"]["tflite"]["4.9"]["Keras 2"]["rate"] == 1.0  # tf-keras on TF 2.19 is Keras 2
+    text = view.opencv_rates_table(build_document(table), " ").rows[0]
+    assert text == ["tflite", "100% (K2 100%)", "25% (K2 50%, K3 0%)", "100% (K3 100%)"]
 
 
 # -- first working version ----------------------------------------------------------------------------------------

@@ -14,7 +14,7 @@ from reports.builder.diff import diff_reports, no_baseline
 from reports.builder.envs import version_key
 from reports.builder.first_working import first_working
 from reports.builder.model import Cell, Column, Env, Table
-from reports.builder.rates import pass_rates
+from reports.builder.rates import opencv_rates, pass_rates
 from reports.builder.statuses import STYLES, UNKNOWN, legend
 
 REPORT_SCHEMA = 1
@@ -34,6 +34,7 @@ def build_document(table: Table, baseline: dict[str, Any] | None = None, baselin
         "families": [{"family": family, "cases": list(cases)} for family, cases in table.families],
         "cells": [cell_record(cell) for cell in _cells_in_order(table)],
         "pass_rates": pass_rates(table),
+        "opencv_rates": opencv_rates(table),
         "first_working": first_working(table),
     }
     document["diff"] = (diff_reports(baseline, document, baseline_note) if baseline is not None

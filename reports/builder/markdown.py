@@ -15,6 +15,7 @@ def support_markdown(document: dict[str, Any]) -> str:
         _header(document),
         _section("Legend", [*_table(view.legend_table(document)), "", view.COLUMN_NOTE]),
         _section("Matrix", _matrix(document)),
+        _section("Pass rates per OpenCV version", _opencv_rates(document)),
         _section("Pass rates per path", _path_rates(document)),
         _section("Environments", _environments(document)),
         *(_path_section(document, path) for path in document["paths"]),
@@ -41,8 +42,8 @@ def diff_markdown(document: dict[str, Any]) -> str:
 
 
 def _header(document: dict[str, Any]) -> str:
-    sections = ["Legend", "Matrix", "Pass rates per path", "Environments", *document["paths"],
-                "First working OpenCV version"]
+    sections = ["Legend", "Matrix", "Pass rates per OpenCV version", "Pass rates per path", "Environments",
+                *document["paths"], "First working OpenCV version"]
     return "\n".join([
         f"# {document['title']}",
         "",
@@ -59,6 +60,13 @@ def _matrix(document: dict[str, Any]) -> list[str]:
     if table is None:
         return ["No env with known TF and OpenCV versions."]
     return [view.MATRIX_NOTE, "", *_table(table, bold_first=True)]
+
+
+def _opencv_rates(document: dict[str, Any]) -> list[str]:
+    if not document["columns"]:
+        return ["No measured cells."]
+    return [view.OPENCV_RATES_NOTE + " K2: Keras 2, K3: Keras 3.", "",
+            *_table(view.opencv_rates_table(document, "<br>"))]
 
 
 def _path_rates(document: dict[str, Any]) -> list[str]:

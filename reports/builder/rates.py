@@ -1,9 +1,12 @@
-"""Pass rates per column (env x engine), overall and per path. Pure."""
+"""Pass rates per column (env x engine), overall and per path; and per path and OpenCV version. Pure."""
 from __future__ import annotations
 
 from typing import Any
 
+from reports.builder.envs import version_key
 from reports.builder.model import Table
+
+ENGINE_ORDER = ("", "classic", "new", "auto")
 
 
 def rate(passed: int, measured: int) -> dict[str, Any]:
@@ -23,3 +26,29 @@ def pass_rates(table: Table) -> dict[str, Any]:
     per_column = {key: rate(*(sum(counts[(path, key)][part] for path in table.paths) for part in (0, 1)))
                   for key in keys}
     return {"per_column": per_column, "per_path": per_path}
+
+
+def opencv_rates(table: Table) -> dict[str, Any]:
+    """The headline: per path, per OpenCV version (and engine), pass rates over every measured TF version, for
+    all envs and split by the Keras generation in use. {"columns": [...], "per_path": {path: {column: {group:
+    rate}}}} with groups "all", "Keras 2", "Keras 3"."""
+    columns = {column.key: column for column in table.columns()}
+    counts: dict[tuple[str, str, str], list[int]] = {}
+    for cell in table.cells:
+        column = columns[cell.column]
+        label = " ".join(filter(None, (column.env.opencv, column.engine)))
+        generation = "Keras 2" if column.env.keras2 or column.env.keras_version.startswith("2") else "Keras 3"
+        for group in ("all", generation):
+            count = counts.setdefault((cell.path, label, group), [0, 0])
+            count[0] += cell.status == "pass"
+            count[1] += 1
+    labels = sorted({label for _, label, _ in counts}, key=_opencv_label_order)
+    per_path = {path: {label: {group: rate(*counts.get((path, label, group), (0, 0)))
+                               for group in ("all", "Keras 2", "Keras 3")} for label in labels}
+                for path in table.paths}
+    return {"columns": labels, "per_path": per_path}
+
+
+def _opencv_label_order(label: str) -> tuple:
+    version, _, engine = label.partition(" ")
+    return version_key(version), ENGINE_ORDER.index(engine) if engine in ENGINE_ORDER else len(ENGINE_ORDER)

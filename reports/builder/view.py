@@ -123,6 +123,25 @@ def path_rates_table(document: dict[str, Any]) -> TextTable:
     return TextTable(["path", *(" ".join(header_lines(column)) for column in columns)], rows)
 
 
+OPENCV_RATES_NOTE = ("Share of cells that pass, per export path and OpenCV version (per reader engine on 5.x), over "
+                     "every TF version measured; then the same for envs with Keras 2 (TF <= 2.15, or tf-keras) "
+                     "and with Keras 3.")
+
+
+def opencv_rates_table(document: dict[str, Any], separator: str) -> TextTable:
+    """Paths (rows) x OpenCV versions: "87%" over all envs, then the Keras 2 and Keras 3 rates."""
+    rates = document["opencv_rates"]
+
+    def entry(groups: dict[str, Any]) -> str:
+        split = ", ".join(f"{name[0]}{name[-1]} {percent(groups[name])}" for name in ("Keras 2", "Keras 3")
+                          if groups[name]["measured"])
+        return percent(groups["all"]) + (f"{separator}({split})" if split else "")
+
+    return TextTable(["path", *rates["columns"]],
+                     [[path, *(entry(rates["per_path"][path][label]) for label in rates["columns"])]
+                      for path in document["paths"]])
+
+
 def environments_table(document: dict[str, Any]) -> TextTable:
     """One row per column: its env and the exact versions of both sides."""
     envs = {env["name"]: env for env in document["envs"]}
