@@ -2,13 +2,18 @@
 
 One folder per (TF-side versions, case, path) holds the artifact and `manifest.json`; a failed export is
 cached too, with its error, since it fails the same way every time for the same inputs. A folder whose
-manifest does not match the current case and recipe is exported again.
+manifest does not match the current case and recipe is exported again. Envs sharing a TF side may run in
+parallel (`tox -p`): a lock per folder makes one of them export while the other waits and then reads it, and
+the manifest, written last and atomically, is what marks a folder complete.
 """
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import hashlib
 import inspect
 import json
+import os
 import shutil
 import time
 import traceback
@@ -53,9 +58,12 @@ class ArtifactStore:
         """The cached export of `built` through `path`, exporting it now if needed."""
         folder = self.root / built.case.id / path.name
         key = {"fingerprint": built.fingerprint, "recipe": recipe_hash(path)}
-        cached = self._read(folder, key)
-        if cached is not None:
-            return cached
+        with _locked(folder.with_name(f".{path.name}.lock")):
+            cached = self._read(folder, key)
+            return cached if cached is not None else self._export(built, path, folder, key)
+
+    @staticmethod
+    def _export(built: Any, path: ExportPath, folder: Path, key: dict[str, str]) -> Export:
         shutil.rmtree(folder, ignore_errors=True)
         folder.mkdir(parents=True)
         started = time.perf_counter()
@@ -68,7 +76,9 @@ class ArtifactStore:
         manifest = {**key, "error": error, "detail": detail, "seconds": seconds,
                     "artifact": None if artifact is None else {"model": artifact.model,
                                                                 "input_names": list(artifact.input_names)}}
-        (folder / MANIFEST).write_text(json.dumps(manifest, indent=1))
+        temporary = folder / f"{MANIFEST}.tmp"
+        temporary.write_text(json.dumps(manifest, indent=1))
+        os.replace(temporary, folder / MANIFEST)
         return Export(folder, artifact, error, detail, seconds, cached=False)
 
     @staticmethod
@@ -84,3 +94,12 @@ class ArtifactStore:
         if artifact is not None and not (folder / artifact.model).exists():
             return None
         return Export(folder, artifact, manifest["error"], manifest["detail"], manifest["seconds"], cached=True)
+
+
+@contextlib.contextmanager
+def _locked(lock_file: Path):
+    """Hold an exclusive lock on `lock_file` (created if needed) for the duration of the block."""
+    lock_file.parent.mkdir(parents=True, exist_ok=True)
+    with open(lock_file, "w") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        yield

@@ -1,0 +1,75 @@
+"""The export cache: reuse, cached failures, invalidation by fingerprint, and one export under parallel runs."""
+import multiprocessing
+import time
+from pathlib import Path
+from types import SimpleNamespace
+
+from model_zoo.export import Artifact, ExportPath
+from model_zoo.store import ArtifactStore
+
+
+def slow_export(built, folder: Path) -> Artifact:
+    """Writes the model, and logs each export in the file named by the built case (to count them)."""
+    with open(built.log, "a") as log:
+        log.write(f"{built.fingerprint}\n")
+    time.sleep(0.3)  # long enough for a second process to arrive while the first exports
+    (folder / "model.onnx").write_text(built.fingerprint)
+    return Artifact("model.onnx", ("input",))
+
+
+def failing_export(built, folder: Path) -> Artifact:
+    raise RuntimeError("converter says no\nsecond line")
+
+
+PATH = ExportPath("fake", "readNetFromONNX", "nhwc", "nhwc", "4.0", slow_export, "test path")
+FAILING = ExportPath("fake-failing", "readNetFromONNX", "nhwc", "nhwc", "4.0", failing_export, "test path")
+
+
+def built(tmp_path: Path, fingerprint: str = "f1") -> SimpleNamespace:
+    return SimpleNamespace(case=SimpleNamespace(id="case-a"), fingerprint=fingerprint, log=str(tmp_path / "log"))
+
+
+def exports_done(tmp_path: Path) -> list[str]:
+    return (tmp_path / "log").read_text().split()
+
+
+def test_second_export_comes_from_the_cache(tmp_path):
+    store = ArtifactStore(tmp_path / "cache", "tf-x")
+    first = store.export(built(tmp_path), PATH)
+    second = store.export(built(tmp_path), PATH)
+    assert not first.cached and second.cached
+    assert second.artifact == Artifact("model.onnx", ("input",))
+    assert exports_done(tmp_path) == ["f1"]
+
+
+def test_a_changed_model_is_exported_again(tmp_path):
+    store = ArtifactStore(tmp_path / "cache", "tf-x")
+    store.export(built(tmp_path, "f1"), PATH)
+    again = store.export(built(tmp_path, "f2"), PATH)
+    assert not again.cached and (again.folder / "model.onnx").read_text() == "f2"
+
+
+def test_failed_exports_are_cached_with_their_error(tmp_path):
+    store = ArtifactStore(tmp_path / "cache", "tf-x")
+    first = store.export(built(tmp_path), FAILING)
+    second = store.export(built(tmp_path), FAILING)
+    assert first.artifact is None and first.error == "RuntimeError: converter says no"
+    assert second.cached and second.error == first.error and "Traceback" in second.detail
+
+
+def _export_in_another_process(root: str, log_dir: str, results) -> None:
+    export = ArtifactStore(Path(root), "tf-x").export(built(Path(log_dir)), PATH)
+    results.put((export.cached, (export.folder / "model.onnx").read_text()))
+
+
+def test_parallel_runs_sharing_a_tf_side_export_once(tmp_path):
+    results = multiprocessing.Queue()
+    workers = [multiprocessing.Process(target=_export_in_another_process,
+                                       args=(str(tmp_path / "cache"), str(tmp_path), results)) for _ in range(3)]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join(30)
+    outcomes = sorted(results.get(timeout=5) for _ in workers)
+    assert exports_done(tmp_path) == ["f1"]  # one process exported, the others waited and read its result
+    assert outcomes == [(False, "f1"), (True, "f1"), (True, "f1")]
