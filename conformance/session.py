@@ -9,6 +9,7 @@ import os
 import shutil
 import tempfile
 import time
+import traceback
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -20,7 +21,7 @@ from conformance.runner import OpenCVRunner, worker_command
 from conformance.verdict import Metrics, Verdict, compare, failed
 from model_zoo.case import Case
 from model_zoo.export import ExportPath
-from model_zoo.store import ArtifactStore, Export
+from model_zoo.store import ArtifactStore, Export, first_line
 
 
 @dataclass(frozen=True)
@@ -45,6 +46,18 @@ class CellResult:
     judgement: known_failures.Judgement
     export: Export | None
     message: str
+
+
+def build_or_defect(case: Case) -> Any:
+    """The built case, or the export-error verdict (stage `build`) of a case whose builder raises or whose TF
+    reference output is not finite: a defect of the case, reported on each of its cells."""
+    from model_zoo import build
+
+    try:
+        return build.build_case(case)
+    except Exception as error:
+        return failed("export-error", "build", f"the case could not be built: {first_line(error)}",
+                      traceback.format_exc())
 
 
 class ConformanceSession:
@@ -84,13 +97,17 @@ class ConformanceSession:
             return self._resumed(case, path, done)
         started = time.perf_counter()
         built = self._build(case)
-        export = self._artifacts().export(built, path)
-        seconds = {"export": round(export.seconds, 4)}
-        if export.artifact is None:
-            verdict = failed("export-error", "export", export.error, export.detail)
+        export, seconds = None, {}
+        if isinstance(built, Verdict):  # the case itself is broken: no export, no OpenCV
+            verdict = built
         else:
-            verdict, run_seconds = self._run_opencv(built, path, engine, export)
-            seconds.update({k: round(v, 4) for k, v in run_seconds.items()})
+            export = self._artifacts().export(built, path)
+            seconds["export"] = round(export.seconds, 4)
+            if export.artifact is None:
+                verdict = failed("export-error", "export", export.error, export.detail)
+            else:
+                verdict, run_seconds = self._run_opencv(built, path, engine, export)
+                seconds.update({k: round(v, 4) for k, v in run_seconds.items()})
         seconds["cell"] = round(time.perf_counter() - started, 4)
         entry = known_failures.find(self.known, key, self._versions())
         judgement = known_failures.judge(verdict.status, entry)
@@ -99,7 +116,8 @@ class ConformanceSession:
             error=verdict.error, metrics=None if verdict.metrics is None else verdict.metrics.as_dict(),
             tolerance=case.tolerance.max_abs,
             known=None if entry is None else {"status": entry.status, "reason": entry.reason, "link": entry.link},
-            outcome=judgement.kind, seconds=seconds, export_cached=export.cached, detail=verdict.detail, engine=engine,
+            outcome=judgement.kind, seconds=seconds, export_cached=export is not None and export.cached,
+            detail=verdict.detail, engine=engine,
         ))
         return CellResult(case, path, engine, verdict, judgement, export,
                           self._message(case, path, engine, verdict, judgement, export))
@@ -133,11 +151,9 @@ class ConformanceSession:
         return compare(expected, outcome.outputs, built.case.tolerance), outcome.seconds
 
     def _build(self, case: Case) -> Any:
-        """The built case, kept while consecutive cells share it (cells come case by case)."""
+        """`build_or_defect(case)`, kept while consecutive cells share it (cells come case by case)."""
         if self._built is None or self._built[0] != case.id:
-            from model_zoo.build import build_case
-
-            self._built = (case.id, build_case(case))
+            self._built = (case.id, build_or_defect(case))
         return self._built[1]
 
     def _artifacts(self) -> ArtifactStore:
@@ -158,7 +174,7 @@ class ConformanceSession:
         ]
         if verdict.error:
             lines.append(f"error: {verdict.error}")
-        if verdict.detail and verdict.status in ("crash", "export-error"):
+        if verdict.detail and verdict.status in ("crash", "export-error"):  # a crash's stderr, a traceback
             lines.append("detail (last lines):")
             lines.extend(f"  {line}" for line in verdict.detail.splitlines()[-12:])
         if verdict.metrics is not None:
@@ -167,7 +183,12 @@ class ConformanceSession:
                          f"tolerance {m.required_tolerance:.3g} (case tolerance {case.tolerance.max_abs:g})")
         if judgement.entry is not None and judgement.entry.link:
             lines.append(f"upstream: {judgement.entry.link}")
-        lines.append(f"artifact: {export.folder}" if export else "resumed: measured by the interrupted run, not rerun")
+        if export is not None:
+            lines.append(f"artifact: {export.folder}")
+        elif verdict.stage == "build":
+            lines.append(f"case defect: fix the case {case.id!r} in model_zoo/cases/ (no export was attempted)")
+        else:
+            lines.append("resumed: measured by the interrupted run, not rerun")
         return "\n".join(lines)
 
     def close(self, complete: bool) -> None:

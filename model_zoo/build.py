@@ -97,8 +97,22 @@ def build_case(case: Case) -> BuiltCase:
     inputs = [(rng.standard_normal((1, *shape)) * case.input_scale).astype(np.float32) for shape in case.inputs]
     result = model(inputs if len(inputs) > 1 else inputs[0], training=False)
     expected = [np.asarray(r, dtype=np.float32) for r in (result if isinstance(result, (list, tuple)) else [result])]
+    check_reference(expected)
     specs = [k.tf.TensorSpec((1, *shape), k.tf.float32, name=name) for shape, name in named_shapes]
     return BuiltCase(case, model, specs, inputs, expected, _fingerprint(model, inputs))
+
+
+class CaseDefect(ValueError):
+    """The case is unusable as a reference (a mistake in the catalogue, not a finding about OpenCV)."""
+
+
+def check_reference(expected: list[np.ndarray]) -> None:
+    """Refuse a TF reference output with NaN or Inf: no OpenCV result could be judged against it."""
+    for index, output in enumerate(expected):
+        bad = int(np.count_nonzero(~np.isfinite(output)))
+        if bad:
+            raise CaseDefect(f"TF's reference output {index} has {bad} NaN/Inf values of {output.size}: "
+                             "a case must give finite outputs (check its input_scale and layers)")
 
 
 def _fingerprint(model: Any, inputs: list[np.ndarray]) -> str:
