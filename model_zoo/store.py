@@ -2,7 +2,8 @@
 
 One folder per (TF-side versions, case, path) holds the artifact and `manifest.json`; a failed export is
 cached too, with its error, since it fails the same way every time for the same inputs. A folder whose
-manifest does not match the current case and recipe is exported again. Envs sharing a TF side may run in
+manifest does not match the current case and recipe, or whose model file does not match the checksum in the
+manifest (truncated, emptied, corrupted), is exported again. Envs sharing a TF side may run in
 parallel (`tox -p`): a lock per folder makes one of them export while the other waits and then reads it, and
 the manifest, written last and atomically, is what marks a folder complete.
 """
@@ -75,7 +76,8 @@ class ArtifactStore:
         seconds = time.perf_counter() - started
         manifest = {**key, "error": error, "detail": detail, "seconds": seconds,
                     "artifact": None if artifact is None else {"model": artifact.model,
-                                                                "input_names": list(artifact.input_names)}}
+                                                                "input_names": list(artifact.input_names),
+                                                                "sha256": file_sha256(folder / artifact.model)}}
         temporary = folder / f"{MANIFEST}.tmp"
         temporary.write_text(json.dumps(manifest, indent=1))
         os.replace(temporary, folder / MANIFEST)
@@ -91,9 +93,21 @@ class ArtifactStore:
             return None
         found = manifest["artifact"]
         artifact = None if found is None else Artifact(found["model"], tuple(found["input_names"]))
-        if artifact is not None and not (folder / artifact.model).exists():
-            return None
+        if artifact is not None and file_sha256(folder / artifact.model) != found.get("sha256"):
+            return None  # missing, truncated or corrupted since it was written: export again
         return Export(folder, artifact, manifest["error"], manifest["detail"], manifest["seconds"], cached=True)
+
+
+def file_sha256(file: Path) -> str | None:
+    """Checksum of a model file (a folder's files, for a SavedModel), or None if it is not there."""
+    if not file.exists():
+        return None
+    digest = hashlib.sha256()
+    for part in sorted(file.rglob("*")) if file.is_dir() else [file]:
+        if part.is_file():
+            digest.update(part.relative_to(file.parent).as_posix().encode())
+            digest.update(part.read_bytes())
+    return digest.hexdigest()
 
 
 @contextlib.contextmanager

@@ -73,3 +73,15 @@ def test_parallel_runs_sharing_a_tf_side_export_once(tmp_path):
     outcomes = sorted(results.get(timeout=5) for _ in workers)
     assert exports_done(tmp_path) == ["f1"]  # one process exported, the others waited and read its result
     assert outcomes == [(False, "f1"), (True, "f1"), (True, "f1")]
+
+
+def test_a_corrupted_truncated_or_emptied_model_file_is_exported_again(tmp_path):
+    store = ArtifactStore(tmp_path / "cache", "tf-x")
+    first = store.export(built(tmp_path), PATH)
+    model = first.folder / "model.onnx"
+    for damage in (lambda: model.write_text("f9"), lambda: model.write_text(""), model.unlink):
+        damage()
+        again = store.export(built(tmp_path), PATH)
+        assert not again.cached and model.read_text() == "f1"
+    assert store.export(built(tmp_path), PATH).cached
+    assert exports_done(tmp_path) == ["f1"] * 4
