@@ -17,7 +17,7 @@ from typing import Any
 from conformance import known_failures, opencv_env
 from conformance.layout import to_layout
 from conformance.results import CellRecord, ResultsFile
-from conformance.runner import OpenCVRunner, worker_command
+from conformance.runner import DEFAULT_MEMORY_LIMIT_MB, OpenCVRunner, worker_command
 from conformance.verdict import Metrics, Verdict, compare, failed
 from model_zoo.case import Case
 from model_zoo.export import ExportPath
@@ -32,6 +32,7 @@ class Settings:
     results_dir: Path
     cache_dir: Path
     timeout: float
+    memory_limit_mb: int = DEFAULT_MEMORY_LIMIT_MB  # address-space cap of an OpenCV worker (0: none)
     opencv_python: str | None = None  # an interpreter that already has the requested cv2 (skips env creation)
     selection: str | None = None
     resume: bool = False  # take cells already in the results file (of the same versions) instead of rerunning
@@ -72,7 +73,8 @@ class ConformanceSession:
         python = settings.opencv_python or opencv_env.environment_python(
             settings.cache_dir / "opencv-envs", settings.opencv, settings.wheel
         )
-        self.runner = OpenCVRunner(worker_command(python), settings.timeout, self._scratch / "logs")
+        self.runner = OpenCVRunner(worker_command(python), settings.timeout, self._scratch / "logs",
+                                   settings.memory_limit_mb)
         self.opencv_side = self.runner.start()
         self.opencv_version = self.opencv_side["opencv"]
         self._store: ArtifactStore | None = None

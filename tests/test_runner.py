@@ -104,3 +104,11 @@ def test_a_worker_gone_between_cells_is_replaced_before_the_next_cell(fake_runne
     fake_runner._process.kill()
     fake_runner._process.wait()
     assert run(fake_runner, model_file, tmp_path, "ok").status == "ok"
+
+
+def test_a_runaway_allocation_fails_that_cell_under_the_memory_cap(fake_worker_command, model_file, tmp_path):
+    with OpenCVRunner(fake_worker_command, timeout=20.0, log_dir=tmp_path / "logs", memory_limit_mb=1024) as runner:
+        outcome = run(runner, model_file, tmp_path, "allocate")
+        assert (outcome.status, outcome.stage) == ("forward-error", "forward")
+        assert "MemoryError" in outcome.detail
+        assert run(runner, model_file, tmp_path, "ok").status == "ok"

@@ -1,6 +1,6 @@
 """A stand-in for cv2 whose behaviour is chosen by the model file's text, to drive the real worker script
 through every outcome: ok (doubles the input), import-error, forward-error, segfault, abort, sigkill,
-exit (ends without answering), hang."""
+exit (ends without answering), hang, allocate (asks for 8 GiB)."""
 import os
 import signal
 import time
@@ -32,6 +32,8 @@ class _Net:
             os.kill(os.getpid(), signal.SIGKILL)
         if self.behaviour == "exit":
             os._exit(0)
+        if self.behaviour == "allocate":
+            bytearray(8 << 30)  # like a layer sized from a corrupt shape: fails under the worker's memory cap
         if self.behaviour == "hang":
             time.sleep(3600)
         if self.behaviour == "forward-error":
