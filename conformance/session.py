@@ -108,7 +108,7 @@ class ConformanceSession:
             if export.artifact is None:
                 verdict = failed("export-error", "export", export.error, export.detail)
             else:
-                verdict, run_seconds = self._run_opencv(built, path, engine, export)
+                verdict, run_seconds = self.run_opencv(built, path, engine, export)
                 seconds.update({k: round(v, 4) for k, v in run_seconds.items()})
         seconds["cell"] = round(time.perf_counter() - started, 4)
         entry = known_failures.find(self.known, key, self._versions())
@@ -141,8 +141,9 @@ class ConformanceSession:
         return CellResult(case, path, record.engine, verdict, judgement, None,
                           self._message(case, path, record.engine, verdict, judgement, None))
 
-    def _run_opencv(self, built: Any, path: ExportPath, engine: str,
-                    export: Export) -> tuple[Verdict, dict[str, float]]:
+    def run_opencv(self, built: Any, path: ExportPath, engine: str,
+                   export: Export) -> tuple[Verdict, dict[str, float]]:
+        """OpenCV's verdict on an export of `built` (and the OpenCV side's timings)."""
         names = export.artifact.input_names if len(built.inputs) > 1 else ("",)
         feeds = [(name, to_layout(array, path.input_layout)) for name, array in zip(names, built.inputs, strict=True)]
         scratch = Path(tempfile.mkdtemp(dir=self._scratch, prefix=f"{built.case.id}-{path.name}-{engine}-"))
@@ -193,9 +194,10 @@ class ConformanceSession:
             lines.append("resumed: measured by the interrupted run, not rerun")
         return "\n".join(lines)
 
-    def close(self, complete: bool) -> None:
+    def close(self, complete: bool, write: bool = True) -> None:
         """Stop the worker and write the results file, `complete` if every selected cell ran."""
         self.runner.close()
-        self.results.write(complete=complete)
+        if write:
+            self.results.write(complete=complete)
         if not os.environ.get("CONFORMANCE_KEEP_SCRATCH"):
             shutil.rmtree(self._scratch, ignore_errors=True)
