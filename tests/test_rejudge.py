@@ -30,7 +30,8 @@ def test_version_ranges_use_the_files_versions():
     assert rejudge.rejudge(measured, ENTRIES) == [] and measured["cells"][0]["outcome"] == "pass"
 
 
-def test_write_refreshes_the_file_and_the_exit_code_says_whether_anything_fails(tmp_path, capsys):
+def test_write_refreshes_the_file_and_the_exit_code_says_whether_anything_fails(tmp_path, capsys, monkeypatch):
+    monkeypatch.setattr(known_failures, "load", lambda: ENTRIES)
     file = tmp_path / "tf215-cv47.json"
     file.write_text(json.dumps(document("4.7.0", ("b", "mismatch"))))
     assert rejudge.main(["--write", str(file)]) == 1
