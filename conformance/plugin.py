@@ -115,7 +115,10 @@ def conformance(request):
     """The run's ConformanceSession (OpenCV worker, artifact store, results file)."""
     from conformance.session import ConformanceSession
 
-    session = ConformanceSession(_settings(request.config))
+    try:
+        session = ConformanceSession(_settings(request.config))
+    except RuntimeError as error:  # no TF here, or the OpenCV side cannot be installed or started: no cell can run
+        pytest.exit(f"conformance run cannot start: {error}", returncode=pytest.ExitCode.USAGE_ERROR)
     request.config.stash[_SESSION] = session
     yield session
     selected = sum(1 for item in request.session.items if "cell" in getattr(item, "fixturenames", ()))

@@ -1,4 +1,5 @@
 """The catalogue and export paths, checked without TensorFlow."""
+import importlib.util
 import subprocess
 import sys
 
@@ -81,6 +82,15 @@ def test_the_env_name_chooses_the_opencv_version(monkeypatch):
     monkeypatch.setenv("CONFORMANCE_ENV", "tf219-cv50-keras2")
     monkeypatch.delenv("CONFORMANCE_OPENCV", raising=False)
     assert all(i.endswith(("-classic", "-new", "-auto")) for i in collected("-k", "conv2d-1x1"))
+
+
+@pytest.mark.skipif(importlib.util.find_spec("tensorflow") is not None, reason="TensorFlow is installed here")
+def test_a_run_that_cannot_start_stops_at_once_with_one_clear_line():
+    done = subprocess.run([sys.executable, "-m", "pytest", "conformance", "-k", "conv2d-1x1-onnx-keras", "-q",
+                           "-p", "no:cacheprovider"], capture_output=True, text=True)
+    assert done.returncode == pytest.ExitCode.USAGE_ERROR
+    assert "conformance run cannot start: TensorFlow is not installed here" in done.stdout + done.stderr
+    assert "Traceback" not in done.stdout + done.stderr and " error" not in done.stdout.splitlines()[-1]
 
 
 def test_artifact_input_names_are_put_in_case_order_and_never_guessed():
