@@ -60,31 +60,46 @@ class Judgement:
     entry: KnownFailure | None = None
 
 
+class KnownFailuresError(ValueError):
+    """The known-failures file is malformed; the message names the file, the line and the problem."""
+
+
 def parse(text: str, source: str = "known_failures.toml") -> list[KnownFailure]:
     """Entries of a known-failures document, checked field by field."""
+    try:
+        document = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as error:  # its message ends with "(at line N, column M)"
+        raise KnownFailuresError(f"{source}: not valid TOML: {error}") from None
+    header_lines = [number for number, line in enumerate(text.splitlines(), start=1)
+                    if line.strip().startswith("[[known]]")]
     entries = []
-    for index, raw in enumerate(tomllib.loads(text).get("known", []), start=1):
-        where = f"{source}, entry {index}"
-        unknown = set(raw) - FIELDS
-        missing = {"case", "path", "status", "reason"} - set(raw)
-        if unknown or missing:
-            raise ValueError(f"{where}: unknown fields {sorted(unknown)}, missing fields {sorted(missing)}")
-        if raw["status"] not in STATUSES or raw["status"] == "pass":
-            raise ValueError(f"{where}: status {raw['status']!r} is not a failure status word")
-        if not raw["reason"].strip():
-            raise ValueError(f"{where}: the reason must say what fails")
-        for field in RANGE_FIELDS:
-            try:
-                SpecifierSet(raw.get(field, ""))
-            except InvalidSpecifier as error:
-                raise ValueError(f"{where}: {field} range {raw[field]!r} is not a PEP 440 specifier: {error}") from None
-        for field in (f for f in PATTERN_FIELDS if f in raw):
-            patterns = raw[field] if isinstance(raw[field], list) else [raw[field]]
-            if not patterns or not all(isinstance(p, str) and p for p in patterns):
-                raise ValueError(f"{where}: {field} must be a pattern or a list of patterns")
-            raw[field] = tuple(patterns)
-        entries.append(KnownFailure(**raw))
+    for index, raw in enumerate(document.get("known", []), start=1):
+        line = header_lines[index - 1] if index <= len(header_lines) else "?"
+        entries.append(_entry(raw, f"{source}:{line} (entry {index})"))
     return entries
+
+
+def _entry(raw: dict, where: str) -> KnownFailure:
+    unknown = set(raw) - FIELDS
+    missing = {"case", "path", "status", "reason"} - set(raw)
+    if unknown or missing:
+        raise KnownFailuresError(f"{where}: unknown fields {sorted(unknown)}, missing fields {sorted(missing)}")
+    if raw["status"] not in STATUSES or raw["status"] == "pass":
+        raise KnownFailuresError(f"{where}: status {raw['status']!r} is not a failure status word")
+    if not isinstance(raw["reason"], str) or not raw["reason"].strip():
+        raise KnownFailuresError(f"{where}: the reason must say what fails")
+    for field in RANGE_FIELDS:
+        try:
+            SpecifierSet(raw.get(field, ""))
+        except InvalidSpecifier as error:
+            raise KnownFailuresError(f"{where}: {field} range {raw[field]!r} is not a PEP 440 specifier: "
+                                     f"{error}") from None
+    for field in (f for f in PATTERN_FIELDS if f in raw):
+        patterns = raw[field] if isinstance(raw[field], list) else [raw[field]]
+        if not patterns or not all(isinstance(p, str) and p for p in patterns):
+            raise KnownFailuresError(f"{where}: {field} must be a pattern or a list of patterns")
+        raw[field] = tuple(patterns)
+    return KnownFailure(**raw)
 
 
 def load(path: Path = KNOWN_FAILURES_FILE) -> list[KnownFailure]:

@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 
 from conformance import matrix
+from conformance.known_failures import KnownFailuresError
 from conformance.opencv_env import DEFAULT_WHEEL, WHEELS
 from conformance.results import column
 from conformance.runner import DEFAULT_MEMORY_LIMIT_MB
@@ -117,7 +118,7 @@ def conformance(request):
 
     try:
         session = ConformanceSession(_settings(request.config))
-    except RuntimeError as error:  # no TF here, or the OpenCV side cannot be installed or started: no cell can run
+    except (RuntimeError, KnownFailuresError) as error:  # no TF here, no OpenCV side, a broken known-failures file
         pytest.exit(f"conformance run cannot start: {error}", returncode=pytest.ExitCode.USAGE_ERROR)
     request.config.stash[_SESSION] = session
     yield session

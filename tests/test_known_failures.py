@@ -61,7 +61,7 @@ def test_engine_and_keras_narrow_an_entry():
 
 
 def test_malformed_range_names_the_entry_and_field():
-    with pytest.raises(ValueError, match=r"entry 1: keras range '3\+' is not a PEP 440 specifier"):
+    with pytest.raises(kf.KnownFailuresError, match=r"entry 1\): keras range '3\+' is not a PEP 440 specifier"):
         kf.parse('[[known]]\ncase = "*"\npath = "x"\nkeras = "3+"\nstatus = "crash"\nreason = "r"\n')
 
 
@@ -100,8 +100,16 @@ def test_unlisted_pass_is_green():
     ('[[known]]\ncase = []\npath = "*"\nstatus = "crash"\nreason = "r"\n', "list of patterns"),
 ])
 def test_malformed_entries_are_refused(text, complaint):
-    with pytest.raises(ValueError, match=complaint):
+    with pytest.raises(kf.KnownFailuresError, match=complaint):
         kf.parse(text)
+
+
+def test_errors_name_the_line_of_the_entry_or_of_the_toml_syntax_error():
+    good = '[[known]]\ncase = "*"\npath = "*"\nstatus = "crash"\nreason = "r"\n'
+    with pytest.raises(kf.KnownFailuresError, match=r"^known\.toml:7 \(entry 2\): status 'crashed'"):
+        kf.parse(good + "\n" + good.replace('"crash"', '"crashed"'), "known.toml")
+    with pytest.raises(kf.KnownFailuresError, match=r"^known\.toml: not valid TOML: .*line 3"):
+        kf.parse('[[known]]\ncase = "*"\npath = \n', "known.toml")
 
 
 def test_the_committed_file_parses_and_every_entry_has_a_reason():
