@@ -65,8 +65,12 @@ class ResultsFile:
             return
         try:
             previous = read(self.file)
-        except (OSError, ValueError):
+        except FileNotFoundError:
             return
+        except (OSError, ValueError) as error:  # unreadable, or written by another version of this code
+            raise ResultsFileError(
+                f"cannot keep the cells of {self.file} for this {'--resume' if resume else 'selection'}: {error}; "
+                "move the file away (or choose another --results-dir) to start a new table") from None
         same = (previous.get("env") == self.env and (previous.get("complete") or resume)
                 and previous.get("opencv_side") == self.opencv_side
                 and _without_keras_in_use(previous.get("tf_side", {})) == _without_keras_in_use(self.tf_side))
@@ -123,9 +127,17 @@ def _without_keras_in_use(tf_side: dict[str, Any]) -> dict[str, Any]:
     return {name: version for name, version in tf_side.items() if name != "keras_in_use"}
 
 
+class ResultsFileError(RuntimeError):
+    """A results file that a run should build on cannot be used."""
+
+
 def read(file: Path) -> dict[str, Any]:
     """Load a results file, refusing schemas this code does not know."""
-    document = json.loads(file.read_text())
-    if document.get("schema") != SCHEMA_VERSION:
-        raise ValueError(f"{file}: results schema {document.get('schema')!r}, this code reads {SCHEMA_VERSION}")
+    try:
+        document = json.loads(file.read_text())
+    except ValueError as error:
+        raise ValueError(f"{file} is not valid JSON ({error})") from None
+    schema = document.get("schema") if isinstance(document, dict) else None
+    if schema != SCHEMA_VERSION:
+        raise ValueError(f"{file}: results schema {schema!r}, this code reads {SCHEMA_VERSION}")
     return document

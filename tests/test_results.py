@@ -95,3 +95,14 @@ def test_resume_carries_an_interrupted_run_and_gives_back_its_records(tmp_path):
     not_resumed = writer_for(file, None)
     not_resumed.carry_previous()
     assert not_resumed.carried == []
+
+
+@pytest.mark.parametrize("content, complaint", [("{", "not valid JSON"), ('{"schema": 3}', "results schema 3")])
+def test_a_file_that_cannot_be_built_on_stops_a_resume_or_a_selection_clearly(tmp_path, content, complaint):
+    file = tmp_path / "tf215-cv49.json"
+    file.write_text(content)
+    for resume, selection, how in ((True, None, "--resume"), (False, "-k 'b'", "selection")):
+        with pytest.raises(results.ResultsFileError, match=f"for this {how}: .*{complaint}.*move the file away"):
+            writer_for(file, selection).carry_previous(resume=resume)
+    writer_for(file, None).carry_previous()  # a full run starts a new table and never reads it
+    writer_for(tmp_path / "absent.json", None).carry_previous(resume=True)  # nothing to resume: a fresh run
