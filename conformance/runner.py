@@ -72,6 +72,7 @@ class OpenCVRunner:
         self.starts = 0
         self._process: subprocess.Popen | None = None
         self._log = None
+        self._cell_log_start = 0  # where this cell's part of the worker's stderr log begins
         self._buffer = b""
 
     def run(self, model: Path, reader: str, inputs: list[tuple[str, np.ndarray]], scratch: Path,
@@ -79,6 +80,8 @@ class OpenCVRunner:
         """Run one cell; `inputs` are (name, array) already in the path's layout, '' naming the only input;
         `engine` is the OpenCV 5.x reader engine ("" for the reader's default)."""
         self.start()
+        self._log.seek(0, os.SEEK_END)
+        self._cell_log_start = self._log.tell()
         scratch.mkdir(parents=True, exist_ok=True)
         feeds = []
         for index, (name, array) in enumerate(inputs):
@@ -130,6 +133,7 @@ class OpenCVRunner:
             self._log.close()
         self.starts += 1
         self._log = open(self.log_dir / f"worker-{self.starts}.log", "w+b")
+        self._cell_log_start = 0
         self._process = subprocess.Popen(
             self.command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self._log, start_new_session=True,
             preexec_fn=self._limit_memory if self.memory_limit_mb else None,
@@ -185,7 +189,7 @@ class OpenCVRunner:
         if self._log is None:
             return ""
         self._log.flush()
-        self._log.seek(0)
+        self._log.seek(self._cell_log_start)  # only what the worker wrote during this cell
         return b"\n".join(self._log.read().splitlines()[-lines:]).decode(errors="replace")
 
     def close(self, kill: bool = False) -> None:

@@ -20,5 +20,9 @@ def test_two_builds_exports_and_runs_agree_exactly(case_id, conformance, tmp_pat
         verdicts = []
         for run, built in enumerate((first, second)):  # each from its own, empty export cache
             export = ArtifactStore(tmp_path / f"run{run}", "determinism").export(built, path)
-            verdicts.append(conformance.run_opencv(built, path, "", export)[0] if export.artifact else export.error)
+            if export.artifact is None:
+                verdicts.append(export.error)
+            else:  # what the table shows: status, stage, error line and metrics (not log text with timestamps)
+                verdict = conformance.run_opencv(built, path, "", export)[0]
+                verdicts.append((verdict.status, verdict.stage, verdict.error, verdict.metrics))
         assert verdicts[0] == verdicts[1], f"{case_id} via {path.name}: {verdicts[0]} then {verdicts[1]}"

@@ -112,3 +112,10 @@ def test_a_runaway_allocation_fails_that_cell_under_the_memory_cap(fake_worker_c
         assert (outcome.status, outcome.stage) == ("forward-error", "forward")
         assert "MemoryError" in outcome.detail
         assert run(runner, model_file, tmp_path, "ok").status == "ok"
+
+
+def test_a_crash_keeps_the_stderr_of_its_own_cell_only(fake_runner, model_file, tmp_path):
+    run(fake_runner, model_file, tmp_path, "ok")
+    crashed = run(fake_runner, model_file, tmp_path, "segfault")
+    assert "forward of a 'segfault' model" in crashed.detail
+    assert "'ok'" not in crashed.detail

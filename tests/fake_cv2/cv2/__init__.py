@@ -3,6 +3,7 @@ through every outcome: ok (doubles the input), import-error, forward-error, segf
 exit (ends without answering), hang, allocate (asks for 8 GiB)."""
 import os
 import signal
+import sys
 import time
 
 __version__ = "0.0.0-fake"
@@ -24,6 +25,7 @@ class _Net:
         self.blobs[name] = blob
 
     def forward(self):
+        print(f"fake cv2: forward of a '{self.behaviour}' model", file=sys.stderr, flush=True)  # as OpenCV logs
         if self.behaviour == "segfault":
             os.kill(os.getpid(), signal.SIGSEGV)
         if self.behaviour == "abort":
