@@ -119,3 +119,18 @@ def test_a_crash_keeps_the_stderr_of_its_own_cell_only(fake_runner, model_file, 
     crashed = run(fake_runner, model_file, tmp_path, "segfault")
     assert "forward of a 'segfault' model" in crashed.detail
     assert "'ok'" not in crashed.detail
+
+
+def test_faults_touch_only_their_own_cell(fake_worker_command, model_file, tmp_path):
+    """A run mixing every fault with good cells: each fault is its cell's status, and every good cell gives
+    exactly what it gives in a run without faults."""
+    faults = {"segfault": "crash", "abort": "crash", "sigkill": "crash", "exit": "crash", "hang": "timeout",
+              "forward-error": "forward-error", "import-error": "import-error", "allocate": "forward-error"}
+    with OpenCVRunner(fake_worker_command, timeout=2.0, log_dir=tmp_path / "clean", memory_limit_mb=1024) as clean:
+        expected = run(clean, model_file, tmp_path, "ok").outputs
+    with OpenCVRunner(fake_worker_command, timeout=2.0, log_dir=tmp_path / "mixed", memory_limit_mb=1024) as mixed:
+        for behaviour, status in faults.items():
+            assert run(mixed, model_file, tmp_path, behaviour).status == status, behaviour
+            good = run(mixed, model_file, tmp_path, "ok")
+            assert good.status == "ok" and all((a == b).all() for a, b in zip(good.outputs, expected, strict=True))
+        assert mixed.starts == 1 + 5  # a fresh worker after each of the 4 crashes and the timeout, none otherwise
