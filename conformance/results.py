@@ -1,6 +1,9 @@
 """The results file `reports/results/<env>.json`: versions of both sides and one record per cell.
 
-Rewritten atomically after every cell, so an interrupted run keeps what it measured (`complete` stays false).
+Durable as a run goes: the file is written (atomically) when the first cell is measured, each later cell is
+appended to `<env>.json.journal` as one JSON line, and the end of the run writes the whole file again and
+removes the journal. A run killed at any moment loses at most the cell in flight: readers (`read`, the
+report builder, `--resume`) merge the journal, and such a file reads as `complete: false`.
 A run of a selection (`-k`, `-m`) keeps the other cells of a previous complete run with the same versions on
 both sides, so debugging one layer does not throw away the env's table.
 """
@@ -53,10 +56,16 @@ class ResultsFile:
     cells: list[CellRecord] = field(default_factory=list)
     carried: list[dict[str, Any]] = field(default_factory=list)  # cells kept from a previous run
     started: str = field(default_factory=lambda: datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"))
+    _journal: Any = None  # the open journal of this run, once its first cell is on disk
 
     def add(self, record: CellRecord) -> None:
+        """Put the cell on disk now: the first one with the whole file, the others in the journal."""
         self.cells.append(record)
-        self.write(complete=False)
+        if self._journal is None:
+            self.write(complete=False)
+            self._journal = open(journal_of(self.file), "w")
+        self._journal.write(json.dumps(vars(record)) + "\n")
+        self._journal.flush()  # in the kernel's hands: it survives the death of this process
 
     def carry_previous(self, resume: bool = False) -> None:
         """Keep the cells of the file already on disk if it is a run of this env with the same versions: a complete
@@ -108,15 +117,44 @@ class ResultsFile:
         }
 
     def write(self, complete: bool) -> None:
+        """Write the whole file atomically; the journal, whose cells it now holds, is removed."""
         self.file.parent.mkdir(parents=True, exist_ok=True)
         temporary = self.file.with_suffix(".json.tmp")
         temporary.write_text(json.dumps(self.document(complete), indent=1, sort_keys=False) + "\n")
         os.replace(temporary, self.file)
+        if self._journal is not None:
+            self._journal.close()
+            self._journal = None
+        journal_of(self.file).unlink(missing_ok=True)
 
 
 def column(path: str, engine: str) -> str:
     """How a path measured with an OpenCV 5.x engine is named in summaries and tables: `onnx-keras (new)`."""
     return f"{path} ({engine})" if engine else path
+
+
+def journal_of(file: Path) -> Path:
+    return file.with_name(file.name + ".journal")
+
+
+def with_journal(document: dict[str, Any], file: Path) -> dict[str, Any]:
+    """The document with the cells of its journal merged in (a run still going, or killed): such a run is not
+    complete. A last line torn by a kill mid-write is ignored."""
+    try:
+        lines = journal_of(file).read_text().splitlines()
+    except FileNotFoundError:
+        return document
+    cells = {_key(cell): cell for cell in document["cells"]}
+    for line in lines:
+        try:
+            cell = json.loads(line)
+        except ValueError:
+            continue
+        if isinstance(cell, dict) and {"case", "path", "status"} <= cell.keys():
+            cells[_key(cell)] = cell
+    merged = list(cells.values())
+    return {**document, "complete": False, "cells": merged,
+            "summary": summarize([(column(c["path"], c.get("engine", "")), c["status"]) for c in merged])}
 
 
 def _key(cell: dict[str, Any]) -> tuple[str, str, str]:
@@ -140,4 +178,4 @@ def read(file: Path) -> dict[str, Any]:
     schema = document.get("schema") if isinstance(document, dict) else None
     if schema != SCHEMA_VERSION:
         raise ValueError(f"{file}: results schema {schema!r}, this code reads {SCHEMA_VERSION}")
-    return document
+    return with_journal(document, file)

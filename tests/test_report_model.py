@@ -171,3 +171,13 @@ def test_duplicate_env_and_duplicate_cells_are_reported_not_fatal():
     assert [c.status for c in table.cells] == ["pass"]
     assert problems == ["one.json: 1 duplicate cell(s); the last one kept",
                         "two.json: env tf215-cv49 already read from one.json; skipped"]
+
+
+def test_a_run_still_going_or_killed_is_read_with_its_journal_and_marked_incomplete(tmp_path):
+    file = write(tmp_path, results("tf215-cv49", [cell("a", "tflite", "pass")], complete=False))
+    (tmp_path / "tf215-cv49.json.journal").write_text(
+        json.dumps(cell("b", "tflite", "crash")) + "\n" + '{"case": "c", "pa')  # torn by the kill
+    documents, problems = read_results_dir(tmp_path)
+    assert problems == [] and file.exists()
+    assert [(c["case"], c["status"]) for c in documents[0]["cells"]] == [("a", "pass"), ("b", "crash")]
+    assert documents[0]["complete"] is False

@@ -25,8 +25,30 @@ def test_every_cell_is_on_disk_as_soon_as_it_is_measured(writer):
     assert on_disk["complete"] is False
     assert [c["case"] for c in on_disk["cells"]] == ["conv2d-1x1"]
     writer.add(record("conv2d-3x3-same", status="crash"))
-    assert len(json.loads(writer.file.read_text())["cells"]) == 2
+    read_back = results.read(writer.file)  # the file plus the journal of the run going on
+    assert [c["status"] for c in read_back["cells"]] == ["pass", "crash"] and read_back["complete"] is False
+    assert read_back["summary"]["overall"]["crash"] == 1
     assert not list(writer.file.parent.glob("*.tmp"))
+    writer.write(complete=True)
+    assert not results.journal_of(writer.file).exists() and results.read(writer.file)["complete"] is True
+
+
+def test_a_run_killed_mid_line_loses_only_that_cell(writer):
+    for case in ("a", "b", "c"):
+        writer.add(record(case=case))
+    with open(results.journal_of(writer.file), "a") as journal:
+        journal.write('{"case": "d", "path": "tfl')  # SIGKILL while writing cell d
+    assert [c["case"] for c in results.read(writer.file)["cells"]] == ["a", "b", "c"]
+
+
+def test_a_new_run_does_not_inherit_a_stale_journal(tmp_path):
+    file = tmp_path / "tf215-cv49.json"
+    killed = writer_for(file, None)
+    killed.add(record(case="a"))
+    killed.add(record(case="stale"))  # in the journal only, then the run is killed
+    fresh = writer_for(file, None)
+    fresh.add(record(case="b"))
+    assert [c["case"] for c in results.read(file)["cells"]] == ["b"]
 
 
 def test_complete_document_has_schema_versions_and_summary(writer):

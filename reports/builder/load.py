@@ -9,6 +9,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+from conformance.results import with_journal
 from reports.builder.document import REPORT_SCHEMA
 
 RESULTS_SCHEMAS = (1, 2)
@@ -31,7 +32,7 @@ def read_results_dir(results_dir: Path) -> tuple[list[dict[str, Any]], list[str]
     documents, problems = [], []
     for file in files:
         try:
-            document = upgrade(_read_json(file), file.name)
+            document = with_journal(upgrade(_read_json(file), file.name), file)  # a run going on or killed
         except SkippedFile as skipped:
             problems.append(str(skipped))
             continue
