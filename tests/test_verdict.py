@@ -96,3 +96,11 @@ def test_summary_counts_per_status_and_path():
     summary = summarize([("tflite", "pass"), ("tflite", "crash"), ("onnx-keras", "pass")])
     assert summary["overall"]["pass"] == 2 and summary["overall"]["crash"] == 1
     assert summary["per_path"]["tflite"] == {**{s: 0 for s in STATUSES}, "pass": 1, "crash": 1}
+
+
+def test_non_float_outputs_are_compared_by_value():
+    """An integer output (OpenCV may give int32 or int64 for index-like results) is compared exactly by value."""
+    want = np.array([[3, 1, 2]], dtype=np.float32)
+    assert compare([want], [want.astype(np.int64)], TOL).status == "pass"
+    verdict = compare([want], [np.array([[3, 1, 4]], dtype=np.int32)], TOL)
+    assert verdict.status == "mismatch" and verdict.metrics.max_abs == 2.0
