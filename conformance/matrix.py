@@ -84,7 +84,8 @@ class Pair:
     def environment(self) -> dict[str, str]:
         """Variables the env's commands run with."""
         legacy = {"TF_USE_LEGACY_KERAS": "1"} if self.keras2 else {}
-        return {"CONFORMANCE_ENV": self.name, "TF_CPP_MIN_LOG_LEVEL": "2", **legacy}
+        determinism = {"CONFORMANCE_DETERMINISM": "1"} if self.name in CI else {}
+        return {"CONFORMANCE_ENV": self.name, "TF_CPP_MIN_LOG_LEVEL": "2", **legacy, **determinism}
 
     def labels(self) -> list[str]:
         """tox labels: `matrix` (all pairs), `tf<TF>` (pairs sharing one TF side), `measured`, `core`, `ci`."""

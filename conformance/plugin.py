@@ -56,6 +56,9 @@ def pytest_addoption(parser):
     group.addoption("--results-dir", default="reports/results", help="where <env>.json is written")
     group.addoption("--cache-dir", default=os.environ.get("CONFORMANCE_CACHE_DIR", ".conformance-cache"),
                     help="exports and OpenCV environments are cached here (env CONFORMANCE_CACHE_DIR)")
+    group.addoption("--determinism", action="store_true", default=bool(os.environ.get("CONFORMANCE_DETERMINISM")),
+                    help="also build, export and run three cases twice from scratch and require identical verdicts "
+                         "(env CONFORMANCE_DETERMINISM; set in the ci envs); it imports TF even when all is cached")
     group.addoption("--resume", action="store_true",
                     help="continue an interrupted run: cells already in the results file (same versions) are kept")
     group.addoption("--cell-timeout", type=float, default=float(os.environ.get("CONFORMANCE_CELL_TIMEOUT", 60)),

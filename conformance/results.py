@@ -81,12 +81,9 @@ class ResultsFile:
                 f"cannot keep the cells of {self.file} for this {'--resume' if resume else 'selection'}: {error}; "
                 "move the file away (or choose another --results-dir) to start a new table") from None
         same = (previous.get("env") == self.env and (previous.get("complete") or resume)
-                and previous.get("opencv_side") == self.opencv_side
-                and _without_keras_in_use(previous.get("tf_side", {})) == _without_keras_in_use(self.tf_side))
+                and previous.get("opencv_side") == self.opencv_side and previous.get("tf_side") == self.tf_side)
         if same:
             self.carried = previous["cells"]
-            if "keras_in_use" in previous["tf_side"]:
-                self.tf_side.setdefault("keras_in_use", previous["tf_side"]["keras_in_use"])
 
     def carried_record(self, key: tuple[str, str, str]) -> CellRecord | None:
         """The cell (case, path, engine) as a previous run recorded it, if it did."""
@@ -159,10 +156,6 @@ def with_journal(document: dict[str, Any], file: Path) -> dict[str, Any]:
 
 def _key(cell: dict[str, Any]) -> tuple[str, str, str]:
     return cell["case"], cell["path"], cell.get("engine", "")
-
-
-def _without_keras_in_use(tf_side: dict[str, Any]) -> dict[str, Any]:
-    return {name: version for name, version in tf_side.items() if name != "keras_in_use"}
 
 
 class ResultsFileError(RuntimeError):

@@ -21,7 +21,7 @@ from conformance.runner import DEFAULT_MEMORY_LIMIT_MB, OpenCVRunner, worker_com
 from conformance.verdict import Metrics, Verdict, compare, failed
 from model_zoo.case import Case
 from model_zoo.export import ExportPath
-from model_zoo.store import ArtifactStore, Export, first_line
+from model_zoo.store import ArtifactStore, Export, Reference, first_line
 
 
 @dataclass(frozen=True)
@@ -98,17 +98,22 @@ class ConformanceSession:
         if self.settings.resume and (done := self.results.carried_record(key)) is not None:
             return self._resumed(case, path, done)
         started = time.perf_counter()
-        built = self._build(case)
-        export, seconds = None, {}
-        if isinstance(built, Verdict):  # the case itself is broken: no export, no OpenCV
-            verdict = built
-        else:
-            export = self._artifacts().export(built, path)
+        store = self._artifacts()
+        reference, export = store.reference(case), store.cached_export(case, path)
+        verdict, seconds = None, {}
+        if reference is None or export is None:  # only now is TensorFlow needed
+            built = self._build(case)
+            if isinstance(built, Verdict):  # the case itself is broken: no export, no OpenCV
+                verdict = built
+            else:
+                reference = reference or store.save_reference(built)
+                export = export or store.export(built, path)
+        if verdict is None:
             seconds["export"] = round(export.seconds, 4)
             if export.artifact is None:
                 verdict = failed("export-error", "export", export.error, export.detail)
             else:
-                verdict, run_seconds = self.run_opencv(built, path, engine, export)
+                verdict, run_seconds = self.run_opencv(reference, path, engine, export)
                 seconds.update({k: round(v, 4) for k, v in run_seconds.items()})
         seconds["cell"] = round(time.perf_counter() - started, 4)
         entry = known_failures.find(self.known, key, self._versions())
@@ -125,8 +130,7 @@ class ConformanceSession:
                           self._message(case, path, engine, verdict, judgement, export))
 
     def _versions(self) -> known_failures.Versions:
-        """(TF, Keras in use, OpenCV) for the known failures; the Keras in use is known once the store is open."""
-        self._artifacts()
+        """(TF, Keras in use, OpenCV) for the known failures."""
         return self.tf_version, self.tf_side["keras_in_use"], self.opencv_version
 
     def _resumed(self, case: Case, path: ExportPath, record: CellRecord) -> CellResult:
@@ -141,9 +145,10 @@ class ConformanceSession:
         return CellResult(case, path, record.engine, verdict, judgement, None,
                           self._message(case, path, record.engine, verdict, judgement, None))
 
-    def run_opencv(self, built: Any, path: ExportPath, engine: str,
+    def run_opencv(self, built: Reference | Any, path: ExportPath, engine: str,
                    export: Export) -> tuple[Verdict, dict[str, float]]:
-        """OpenCV's verdict on an export of `built` (and the OpenCV side's timings)."""
+        """OpenCV's verdict on an export of `built` (a Reference or a BuiltCase: its case, inputs and TF's
+        outputs), and the OpenCV side's timings."""
         names = export.artifact.input_names if len(built.inputs) > 1 else ("",)
         feeds = [(name, to_layout(array, path.input_layout)) for name, array in zip(names, built.inputs, strict=True)]
         scratch = Path(tempfile.mkdtemp(dir=self._scratch, prefix=f"{built.case.id}-{path.name}-{engine}-"))
@@ -157,15 +162,22 @@ class ConformanceSession:
         """`build_or_defect(case)`, kept while consecutive cells share it (cells come case by case)."""
         if self._built is None or self._built[0] != case.id:
             self._built = (case.id, build_or_defect(case))
+            self._check_keras_in_use()
         return self._built[1]
+
+    def _check_keras_in_use(self) -> None:
+        """The Keras that TF really uses must be the one read from package metadata, which keys the cache."""
+        from model_zoo.build import keras_version
+
+        if keras_version() != self.tf_side["keras_in_use"]:
+            raise RuntimeError(f"TF uses Keras {keras_version()}, but the installed packages said "
+                               f"{self.tf_side['keras_in_use']}: see model_zoo.versions.keras_in_use")
 
     def _artifacts(self) -> ArtifactStore:
         if self._store is None:
-            from model_zoo.build import keras_version
             from model_zoo.versions import cache_key
 
-            self.tf_side["keras_in_use"] = keras_version()
-            self._store = ArtifactStore(self.settings.cache_dir / "artifacts", cache_key(self.tf_side, keras_version()))
+            self._store = ArtifactStore(self.settings.cache_dir / "artifacts", cache_key(self.tf_side))
         return self._store
 
     def _message(self, case: Case, path: ExportPath, engine: str, verdict: Verdict,

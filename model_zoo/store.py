@@ -1,11 +1,14 @@
-"""Export artifacts cached on disk, keyed by case fingerprint, recipe source and TF-side versions.
+"""Export artifacts and TF references cached on disk, content-addressed, so warm runs need no TensorFlow.
 
-One folder per (TF-side versions, case, path) holds the artifact and `manifest.json`; a failed export is
-cached too, with its error, since it fails the same way every time for the same inputs. A folder whose
-manifest does not match the current case and recipe, or whose model file does not match the checksum in the
-manifest (truncated, emptied, corrupted), is exported again. Envs sharing a TF side may run in
-parallel (`tox -p`): a lock per folder makes one of them export while the other waits and then reads it, and
-the manifest, written last and atomically, is what marks a folder complete.
+Under `<cache>/artifacts/<TF-side versions>/<case>/`, a `reference/` folder holds the case's inputs and TF's
+outputs, and one folder per export path holds the artifact; each has a `manifest.json` naming the case's
+definition fingerprint (model_zoo/fingerprint.py: computed without TF) and, for exports, the hash of the
+recipe's code. A cell whose reference and export match both is run without building the model; a change to
+one case re-exports only that case, a change to a recipe only that path. A failed export is cached too, with
+its error. A model file that no longer matches the sha256 in its manifest (truncated, emptied, corrupted) is
+exported again. Envs sharing a TF side may run in parallel (`tox -p`): a lock per folder makes one of them
+write it while the other waits and then reads it, and the manifest, written last and atomically, is what marks
+a folder complete.
 """
 from __future__ import annotations
 
@@ -22,10 +25,23 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
+from model_zoo.case import Case
 from model_zoo.export import Artifact, ExportPath
 from model_zoo.export import common as export_common
+from model_zoo.fingerprint import case_fingerprint
 
 MANIFEST = "manifest.json"
+
+
+@dataclass(frozen=True)
+class Reference:
+    """What a cell compares against: the case, its inputs (NHWC, as Keras takes them) and TF's outputs."""
+
+    case: Case
+    inputs: list[np.ndarray]
+    expected: list[np.ndarray]
 
 
 @dataclass(frozen=True)
@@ -52,16 +68,64 @@ def first_line(error: BaseException) -> str:
 
 
 class ArtifactStore:
+    """The cache of one TF side (`versions_key`): references and exports by case and path."""
+
     def __init__(self, root: Path, versions_key: str):
         self.root = root / versions_key
+        self._keys: dict[Case, str] = {}
+
+    def case_key(self, case: Case) -> str:
+        """The case's definition fingerprint (computed once per case)."""
+        if case not in self._keys:
+            self._keys[case] = case_fingerprint(case)
+        return self._keys[case]
+
+    def cached_export(self, case: Case, path: ExportPath) -> Export | None:
+        """The export of `case` through `path` if the cache has it for the case's current definition."""
+        return self._read(self.root / case.id / path.name, self._export_key(case, path))
 
     def export(self, built: Any, path: ExportPath) -> Export:
-        """The cached export of `built` through `path`, exporting it now if needed."""
+        """The cached export of `built` (a model_zoo.build.BuiltCase) through `path`, exporting it now if needed."""
         folder = self.root / built.case.id / path.name
-        key = {"fingerprint": built.fingerprint, "recipe": recipe_hash(path)}
+        key = self._export_key(built.case, path)
         with _locked(folder.with_name(f".{path.name}.lock")):
             cached = self._read(folder, key)
             return cached if cached is not None else self._export(built, path, folder, key)
+
+    def reference(self, case: Case) -> Reference | None:
+        """The cached inputs and TF outputs of `case`, if they are of its current definition."""
+        folder = self.root / case.id / "reference"
+        try:
+            manifest = json.loads((folder / MANIFEST).read_text())
+            if manifest.get("case") != self.case_key(case):
+                return None
+            arrays = {name: np.load(folder / name) for name in (*manifest["inputs"], *manifest["expected"])}
+        except (OSError, ValueError, KeyError):
+            return None
+        if any(file_sha256(folder / name) != digest for name, digest in manifest["sha256"].items()):
+            return None
+        return Reference(case, [arrays[name] for name in manifest["inputs"]],
+                         [arrays[name] for name in manifest["expected"]])
+
+    def save_reference(self, built: Any) -> Reference:
+        """Keep `built`'s inputs and TF outputs for later runs, and return them."""
+        folder = self.root / built.case.id / "reference"
+        with _locked(folder.with_name(".reference.lock")):
+            shutil.rmtree(folder, ignore_errors=True)
+            folder.mkdir(parents=True)
+            names = {"inputs": [], "expected": []}
+            for kind, arrays in (("inputs", built.inputs), ("expected", built.expected)):
+                for index, array in enumerate(arrays):
+                    name = f"{kind}_{index}.npy"
+                    np.save(folder / name, array)
+                    names[kind].append(name)
+            manifest = {"case": self.case_key(built.case), "model_fingerprint": built.fingerprint, **names,
+                        "sha256": {name: file_sha256(folder / name) for name in [*names["inputs"], *names["expected"]]}}
+            _write_manifest(folder, manifest)
+        return Reference(built.case, list(built.inputs), list(built.expected))
+
+    def _export_key(self, case: Case, path: ExportPath) -> dict[str, str]:
+        return {"case": self.case_key(case), "recipe": recipe_hash(path)}
 
     @staticmethod
     def _export(built: Any, path: ExportPath, folder: Path, key: dict[str, str]) -> Export:
@@ -74,13 +138,11 @@ class ArtifactStore:
         except Exception as exc:  # any converter failure is this cell's export-error
             error, detail = first_line(exc), traceback.format_exc()
         seconds = time.perf_counter() - started
-        manifest = {**key, "error": error, "detail": detail, "seconds": seconds,
+        manifest = {**key, "model_fingerprint": built.fingerprint, "error": error, "detail": detail, "seconds": seconds,
                     "artifact": None if artifact is None else {"model": artifact.model,
                                                                 "input_names": list(artifact.input_names),
                                                                 "sha256": file_sha256(folder / artifact.model)}}
-        temporary = folder / f"{MANIFEST}.tmp"
-        temporary.write_text(json.dumps(manifest, indent=1))
-        os.replace(temporary, folder / MANIFEST)
+        _write_manifest(folder, manifest)
         return Export(folder, artifact, error, detail, seconds, cached=False)
 
     @staticmethod
@@ -96,6 +158,13 @@ class ArtifactStore:
         if artifact is not None and file_sha256(folder / artifact.model) != found.get("sha256"):
             return None  # missing, truncated or corrupted since it was written: export again
         return Export(folder, artifact, manifest["error"], manifest["detail"], manifest["seconds"], cached=True)
+
+
+def _write_manifest(folder: Path, manifest: dict[str, Any]) -> None:
+    """Written last and atomically: a folder with a manifest is complete."""
+    temporary = folder / f"{MANIFEST}.tmp"
+    temporary.write_text(json.dumps(manifest, indent=1))
+    os.replace(temporary, folder / MANIFEST)
 
 
 def file_sha256(file: Path) -> str | None:

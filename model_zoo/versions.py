@@ -1,6 +1,7 @@
 """Exact versions on the TF side (this interpreter), read from package metadata without importing TF."""
 from __future__ import annotations
 
+import os
 import platform
 import re
 from importlib import metadata
@@ -16,11 +17,24 @@ def installed(name: str) -> str | None:
 
 
 def tf_side() -> dict[str, str]:
-    """Installed versions of the packages that shape an export, plus Python and platform."""
+    """Installed versions of the packages that shape an export, the Keras that TF will use, Python and platform."""
     found = {name: version for name in PACKAGES if (version := installed(name))}
     found["python"] = platform.python_version()
     found["platform"] = platform.platform()
+    if "tensorflow" in found or "tensorflow-cpu" in found:
+        found["keras_in_use"] = keras_in_use(found, os.environ.get("TF_USE_LEGACY_KERAS", ""))
     return found
+
+
+def keras_in_use(versions: dict[str, str], legacy_flag: str) -> str:
+    """The Keras behind `tf.keras`, from package metadata (no TF import): TF <= 2.15 ships its own Keras 2;
+    later TF uses Keras 3, or tf-keras when TF_USE_LEGACY_KERAS is set as TF reads it ("1", "true", "True")."""
+    tf = tuple(int(part) for part in tensorflow_version(versions).split(".")[:2])
+    if tf >= (2, 16) and legacy_flag in ("1", "true", "True"):
+        if "tf-keras" not in versions:
+            raise RuntimeError("TF_USE_LEGACY_KERAS is set but tf-keras is not installed")
+        return versions["tf-keras"]
+    return versions.get("keras", "none")
 
 
 def tensorflow_version(versions: dict[str, str]) -> str:
@@ -30,8 +44,9 @@ def tensorflow_version(versions: dict[str, str]) -> str:
     return version
 
 
-def cache_key(versions: dict[str, str], keras: str) -> str:
+def cache_key(versions: dict[str, str]) -> str:
     """Folder name for artifacts made by these versions: exports are reused across OpenCV versions."""
-    parts = [f"tf{tensorflow_version(versions)}", f"keras{keras}", f"tf2onnx{versions.get('tf2onnx', 'none')}",
-             f"onnx{versions.get('onnx', 'none')}", f"py{versions['python']}"]
+    parts = [f"tf{tensorflow_version(versions)}", f"keras{versions['keras_in_use']}",
+             f"tf2onnx{versions.get('tf2onnx', 'none')}", f"onnx{versions.get('onnx', 'none')}",
+             f"py{versions['python']}"]
     return re.sub(r"[^A-Za-z0-9.+_-]", "_", "-".join(parts))

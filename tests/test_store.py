@@ -1,9 +1,13 @@
-"""The export cache: reuse, cached failures, invalidation by fingerprint, and one export under parallel runs."""
+"""The cache: reuse, cached failures, invalidation by the case's definition, references, one export under
+parallel runs."""
 import multiprocessing
 import time
 from pathlib import Path
 from types import SimpleNamespace
 
+import numpy as np
+
+from model_zoo.case import Case, apply_layer
 from model_zoo.export import Artifact, ExportPath
 from model_zoo.store import ArtifactStore
 
@@ -25,8 +29,15 @@ PATH = ExportPath("fake", "readNetFromONNX", "nhwc", "nhwc", "4.0", slow_export,
 FAILING = ExportPath("fake-failing", "readNetFromONNX", "nhwc", "nhwc", "4.0", failing_export, "test path")
 
 
-def built(tmp_path: Path, fingerprint: str = "f1") -> SimpleNamespace:
-    return SimpleNamespace(case=SimpleNamespace(id="case-a"), fingerprint=fingerprint, log=str(tmp_path / "log"))
+def case(max_value: float = 6.0) -> Case:
+    return Case("case-a", "activation", apply_layer("ReLU", max_value=max_value))
+
+
+def built(tmp_path: Path, fingerprint: str = "f1", max_value: float = 6.0) -> SimpleNamespace:
+    """A stand-in for model_zoo.build.BuiltCase; `max_value` changes the case's definition."""
+    return SimpleNamespace(case=case(max_value), fingerprint=fingerprint, log=str(tmp_path / "log"),
+                           inputs=[np.ones((1, 2, 2, 3), np.float32)],
+                           expected=[np.full((1, 2, 2, 3), 2.0, np.float32)])
 
 
 def exports_done(tmp_path: Path) -> list[str]:
@@ -42,11 +53,26 @@ def test_second_export_comes_from_the_cache(tmp_path):
     assert exports_done(tmp_path) == ["f1"]
 
 
-def test_a_changed_model_is_exported_again(tmp_path):
+def test_a_changed_case_definition_is_exported_again_and_only_that_case(tmp_path):
     store = ArtifactStore(tmp_path / "cache", "tf-x")
     store.export(built(tmp_path, "f1"), PATH)
-    again = store.export(built(tmp_path, "f2"), PATH)
+    assert store.cached_export(case(), PATH) is not None
+    assert store.cached_export(case(max_value=4.0), PATH) is None  # the definition changed: nothing cached
+    again = store.export(built(tmp_path, "f2", max_value=4.0), PATH)
     assert not again.cached and (again.folder / "model.onnx").read_text() == "f2"
+    other = Case("case-b", "activation", apply_layer("ReLU", max_value=6.0))
+    assert store.case_key(other) != store.case_key(case()) == store.case_key(case())
+
+
+def test_the_reference_is_cached_for_the_cases_definition_and_checked(tmp_path):
+    store = ArtifactStore(tmp_path / "cache", "tf-x")
+    assert store.reference(case()) is None
+    saved = store.save_reference(built(tmp_path))
+    found = store.reference(case())
+    assert found is not None and (found.expected[0] == saved.expected[0]).all() and found.case.id == "case-a"
+    assert store.reference(case(max_value=4.0)) is None
+    np.save(store.root / "case-a" / "reference" / "expected_0.npy", np.zeros((1, 2, 2, 3), np.float32))
+    assert store.reference(case()) is None  # changed since it was written
 
 
 def test_failed_exports_are_cached_with_their_error(tmp_path):
