@@ -56,6 +56,9 @@ def pytest_addoption(parser):
     group.addoption("--results-dir", default="reports/results", help="where <env>.json is written")
     group.addoption("--cache-dir", default=os.environ.get("CONFORMANCE_CACHE_DIR", ".conformance-cache"),
                     help="exports and OpenCV environments are cached here (env CONFORMANCE_CACHE_DIR)")
+    group.addoption("--jobs", type=int, default=int(os.environ.get("CONFORMANCE_JOBS", os.cpu_count() or 1)),
+                    help="processes that export in parallel what the cache lacks, before the cells run "
+                         "(env CONFORMANCE_JOBS; default: the number of CPUs; 1: export cell by cell)")
     group.addoption("--determinism", action="store_true", default=bool(os.environ.get("CONFORMANCE_DETERMINISM")),
                     help="also build, export and run three cases twice from scratch and require identical verdicts "
                          "(env CONFORMANCE_DETERMINISM; set in the ci envs); it imports TF even when all is cached")
@@ -124,6 +127,9 @@ def conformance(request):
     except (RuntimeError, KnownFailuresError) as error:  # no TF here, no OpenCV side, a broken known-failures file
         pytest.exit(f"conformance run cannot start: {error}", returncode=pytest.ExitCode.USAGE_ERROR)
     request.config.stash[_SESSION] = session
+    cells = [item.callspec.params["cell"] for item in request.session.items if "cell" in item.fixturenames]
+    reporter = request.config.pluginmanager.get_plugin("terminalreporter")
+    session.prefetch(cells, request.config.getoption("--jobs"), lambda line: reporter.write_line(line))
     yield session
     selected = sum(1 for item in request.session.items if "cell" in getattr(item, "fixturenames", ()))
     # a run without cells (only the determinism tests) leaves the env's results file as it was

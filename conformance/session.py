@@ -10,11 +10,12 @@ import shutil
 import tempfile
 import time
 import traceback
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from conformance import known_failures, opencv_env
+from conformance import known_failures, opencv_env, prefetch
 from conformance.layout import to_layout
 from conformance.results import CellRecord, ResultsFile
 from conformance.runner import DEFAULT_MEMORY_LIMIT_MB, OpenCVRunner, worker_command
@@ -128,6 +129,17 @@ class ConformanceSession:
         ))
         return CellResult(case, path, engine, verdict, judgement, export,
                           self._message(case, path, engine, verdict, judgement, export))
+
+    def prefetch(self, cells: list[tuple[Case, ExportPath, str]], jobs: int, say: Callable[[str], None]) -> None:
+        """Export what the cells will need and the cache lacks in `jobs` processes at once (nothing for jobs < 2
+        or a single case)."""
+        if jobs < 2:
+            return
+        todo = [(case, path) for case, path, engine in cells
+                if not (self.settings.resume and self.results.carried_record((case.id, path.name, engine)))]
+        needed = prefetch.missing(self._artifacts(), todo)
+        if len(needed) > 1:
+            prefetch.export_in_parallel(needed, jobs, self.settings.cache_dir, self.settings.cache_dir / "logs", say)
 
     def _versions(self) -> known_failures.Versions:
         """(TF, Keras in use, OpenCV) for the known failures."""

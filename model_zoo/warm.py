@@ -1,0 +1,48 @@
+"""Fill the cache for some cases: build each one (TensorFlow), keep its reference, export it through some paths.
+
+    python -m model_zoo.warm --cache-dir .conformance-cache --paths tf-frozen,onnx-keras CASE_ID [CASE_ID ...]
+
+Run by the conformance run's pool (conformance/prefetch.py), one process per share of the cases, so that cold
+exports use every core; the cells then find everything in the cache. Prints one line per case done. A case
+whose builder fails is skipped here: the run reports it as that case's export-error.
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from model_zoo.cases import by_id
+from model_zoo.export import by_name
+from model_zoo.store import ArtifactStore
+from model_zoo.versions import cache_key, tf_side
+
+
+def warm(store: ArtifactStore, case_ids: list[str], path_names: list[str]) -> None:
+    from model_zoo.build import build_case
+
+    for case_id in case_ids:
+        case = by_id(case_id)
+        try:
+            built = build_case(case)
+        except Exception as error:  # a defect of the case: the cell reports it, with the traceback
+            print(f"{case_id}: not built ({type(error).__name__})", flush=True)
+            continue
+        store.save_reference(built)
+        for name in path_names:
+            store.export(built, by_name(name))
+        print(f"{case_id}: done", flush=True)
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(prog="python -m model_zoo.warm", description=__doc__.splitlines()[0])
+    parser.add_argument("--cache-dir", type=Path, required=True)
+    parser.add_argument("--paths", required=True, help="export path names, comma-separated")
+    parser.add_argument("cases", nargs="+")
+    options = parser.parse_args(argv)
+    store = ArtifactStore(options.cache_dir / "artifacts", cache_key(tf_side()))
+    warm(store, options.cases, options.paths.split(","))
+
+
+if __name__ == "__main__":
+    sys.exit(main())
