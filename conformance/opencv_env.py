@@ -57,6 +57,7 @@ def environment_python(root: Path, opencv: str, wheel: str = DEFAULT_WHEEL) -> P
         fcntl.flock(lock, fcntl.LOCK_EX)
         if not (folder / READY).exists():
             _create(folder, python, requirements(opencv, wheel))
+        (folder / READY).touch()  # its last use, for python -m model_zoo.cache prune --unused-days
     return python
 
 
@@ -71,6 +72,7 @@ def _create(folder: Path, python: Path, packages: list[str]) -> None:
     for step in steps:
         done = subprocess.run(step, capture_output=True, text=True)
         if done.returncode != 0:
+            shutil.rmtree(folder, ignore_errors=True)  # no half-made environment is left behind
             raise RuntimeError(
                 f"creating the OpenCV environment {folder} failed at: {' '.join(step)}\n{done.stderr.strip()}"
             )

@@ -33,6 +33,7 @@ from model_zoo.export import common as export_common
 from model_zoo.fingerprint import case_fingerprint
 
 MANIFEST = "manifest.json"
+LAST_USED = "last-used"  # touched whenever a run opens this TF side (python -m model_zoo.cache prune --unused-days)
 
 
 @dataclass(frozen=True)
@@ -72,6 +73,8 @@ class ArtifactStore:
 
     def __init__(self, root: Path, versions_key: str):
         self.root = root / versions_key
+        self.root.mkdir(parents=True, exist_ok=True)
+        (self.root / LAST_USED).touch()
         self._keys: dict[Case, str] = {}
 
     def case_key(self, case: Case) -> str:
