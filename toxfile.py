@@ -24,6 +24,7 @@ def tox_extend_envs():
 @impl
 def tox_add_core_config(core_conf, state):
     core_conf.loaders.insert(0, MemoryLoader(env_list=EnvList(["tests", "report", *tox_extend_envs()])))
+    state.conf.memory_seed_loaders["bench"].append(MemoryLoader(deps="\n".join(matrix.BENCH_REQUIREMENTS)))
     for pair in matrix.pairs():
         state.conf.memory_seed_loaders[pair.name].append(MemoryLoader(
             deps="\n".join(pair.requirements()),

@@ -150,6 +150,10 @@ def not_installable_document(name: str, reason: str) -> dict:
     }
 
 
+# `tox -e bench` (benchmarks/run.py): the TF side of tf215-cv49, plus tox to time a new env and the report builder
+BENCH_REQUIREMENTS = (*Pair("2.15", "4.9").requirements(), "tox>=4.29", "tox-uv>=1.11", "matplotlib==3.11.2")
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="python -m conformance.matrix", description=__doc__.splitlines()[0])
     commands = parser.add_subparsers(dest="command", required=True)

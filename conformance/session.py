@@ -103,7 +103,9 @@ class ConformanceSession:
         reference, export = store.reference(case), store.cached_export(case, path)
         verdict, seconds = None, {}
         if reference is None or export is None:  # only now is TensorFlow needed
+            building = time.perf_counter()
             built = self._build(case)
+            seconds["build"] = round(time.perf_counter() - building, 4)  # 0 when the previous cell built it
             if isinstance(built, Verdict):  # the case itself is broken: no export, no OpenCV
                 verdict = built
             else:
@@ -168,7 +170,9 @@ class ConformanceSession:
         if outcome.status != "ok":
             return failed(outcome.status, outcome.stage, outcome.error, outcome.detail), outcome.seconds
         expected = [to_layout(array, path.output_layout) for array in built.expected]
-        return compare(expected, outcome.outputs, built.case.tolerance), outcome.seconds
+        judging = time.perf_counter()
+        verdict = compare(expected, outcome.outputs, built.case.tolerance)
+        return verdict, {**outcome.seconds, "verdict": time.perf_counter() - judging}
 
     def _build(self, case: Case) -> Any:
         """`build_or_defect(case)`, kept while consecutive cells share it (cells come case by case)."""

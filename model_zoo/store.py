@@ -76,6 +76,7 @@ class ArtifactStore:
         self.root.mkdir(parents=True, exist_ok=True)
         (self.root / LAST_USED).touch()
         self._keys: dict[Case, str] = {}
+        self._references: dict[Case, Reference] = {}  # read once per run: seven paths share a case's reference
 
     def case_key(self, case: Case) -> str:
         """The case's definition fingerprint (computed once per case)."""
@@ -97,6 +98,8 @@ class ArtifactStore:
 
     def reference(self, case: Case) -> Reference | None:
         """The cached inputs and TF outputs of `case`, if they are of its current definition."""
+        if case in self._references:
+            return self._references[case]
         folder = self.root / case.id / "reference"
         try:
             manifest = json.loads((folder / MANIFEST).read_text())
@@ -107,8 +110,9 @@ class ArtifactStore:
             return None
         if any(file_sha256(folder / name) != digest for name, digest in manifest["sha256"].items()):
             return None
-        return Reference(case, [arrays[name] for name in manifest["inputs"]],
-                         [arrays[name] for name in manifest["expected"]])
+        self._references[case] = Reference(case, [arrays[name] for name in manifest["inputs"]],
+                                           [arrays[name] for name in manifest["expected"]])
+        return self._references[case]
 
     def save_reference(self, built: Any) -> Reference:
         """Keep `built`'s inputs and TF outputs for later runs, and return them."""
@@ -125,7 +129,8 @@ class ArtifactStore:
             manifest = {"case": self.case_key(built.case), "model_fingerprint": built.fingerprint, **names,
                         "sha256": {name: file_sha256(folder / name) for name in [*names["inputs"], *names["expected"]]}}
             _write_manifest(folder, manifest)
-        return Reference(built.case, list(built.inputs), list(built.expected))
+        self._references[built.case] = Reference(built.case, list(built.inputs), list(built.expected))
+        return self._references[built.case]
 
     def _export_key(self, case: Case, path: ExportPath) -> dict[str, str]:
         return {"case": self.case_key(case), "recipe": recipe_hash(path)}

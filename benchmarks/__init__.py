@@ -1,0 +1,1 @@
+"""The performance benchmark (tox -e bench)."""

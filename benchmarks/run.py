@@ -1,0 +1,152 @@
+"""The performance benchmark of one TF side (`tox -e bench`): cold and warm runs, a subset, a second OpenCV
+version, a new tox env; with the time of each stage, printed as a table and written to JSON.
+
+Every run is a real `pytest conformance` in a fresh process, on an export cache of its own (the OpenCV
+environments are shared: they are not what is measured). Stage times come from the cells' own timings in the
+results file; the rest of the wall time is the harness's overhead.
+"""
+from __future__ import annotations
+
+import argparse
+import datetime
+import json
+import os
+import platform
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from collections import defaultdict
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+TARGETS = {
+    "warm run wall (s)": 60.0,
+    "warm run wall / bare work": 2.0,
+    "second OpenCV / cold run": 0.25,
+    "-k upsampling, warm, fresh process (s)": 15.0,
+    "new tox env from a warm package cache (s)": 20.0,
+}
+
+
+def timed(command: list[str], env: dict[str, str] | None = None) -> float:
+    """Wall seconds of a command that must succeed (known failures are fine, unexpected ones are not)."""
+    started = time.perf_counter()
+    done = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True)
+    seconds = time.perf_counter() - started
+    if done.returncode != 0:
+        raise SystemExit(f"benchmark step failed ({done.returncode}): {' '.join(command)}\n{done.stdout[-3000:]}"
+                         f"\n{done.stderr[-3000:]}")
+    return seconds
+
+
+def conformance_run(work: Path, name: str, opencv: str, *args: str) -> tuple[float, dict[str, Any]]:
+    """One `pytest conformance` run on the cache in `work`; its wall time and its results document."""
+    results = work / "results" / name
+    command = [sys.executable, "-m", "pytest", "conformance", "-q", "-p", "no:cacheprovider", "--opencv", opencv,
+               "--env-name", "bench", "--results-dir", str(results), "--cache-dir", str(work / "cache"), *args]
+    environment = {**os.environ, "CONFORMANCE_DETERMINISM": "", "TF_CPP_MIN_LOG_LEVEL": "2"}
+    seconds = timed(command, environment)
+    return seconds, json.loads((results / "bench.json").read_text())
+
+
+def stage_seconds(document: dict[str, Any]) -> dict[str, float]:
+    """Sums of the cells' own timings: build, export per path (done in this run), OpenCV import and forward,
+    verdict."""
+    totals: dict[str, float] = defaultdict(float)
+    for cell in document["cells"]:
+        timings = cell["seconds"]
+        totals["build"] += timings.get("build", 0.0)
+        if not cell["export_cached"]:
+            totals[f"export {cell['path']}"] += timings.get("export", 0.0)
+        totals["opencv import"] += timings.get("import", 0.0)
+        totals["opencv forward"] += timings.get("forward", 0.0)
+        totals["verdict"] += timings.get("verdict", 0.0)
+    return dict(totals)
+
+
+def tf_import_seconds() -> float:
+    code = "import time; t = time.perf_counter(); import tensorflow; print(time.perf_counter() - t)"
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                          env={**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3"})
+    return float(done.stdout.split()[-1])
+
+
+def report_seconds(results: Path, out: Path) -> float:
+    return timed([sys.executable, "-m", "reports.builder", "--results-dir", str(results), "--out", str(out),
+                  "--no-expect"])
+
+
+def measure(opencv: str, second_opencv: str, tox_env: str, jobs: int) -> dict[str, Any]:
+    with tempfile.TemporaryDirectory(prefix="bench-") as folder:
+        work = Path(folder)
+        (work / "cache").mkdir()
+        (work / "cache" / "opencv-envs").symlink_to(ROOT / ".conformance-cache" / "opencv-envs")
+        serial_cold, serial_document = conformance_run(work, "cold-serial", opencv, "--jobs", "1")
+        shutil.rmtree(work / "cache" / "artifacts")  # the exports go again; the OpenCV envs stay
+        cold, _ = conformance_run(work, "cold", opencv, "--jobs", str(jobs))
+        warm, warm_document = conformance_run(work, "warm", opencv)
+        subset, _ = conformance_run(work, "subset", opencv, "-k", "upsampling")
+        second, _ = conformance_run(work, "second", second_opencv)
+        report = report_seconds(work / "results" / "warm", work / "report")
+        new_env = timed(["tox", "-e", tox_env, "--notest", "--recreate", "--workdir", str(work / "tox")])
+    stages_cold = {"TF import": tf_import_seconds(), **stage_seconds(serial_document)}
+    stages_warm = stage_seconds(warm_document)
+    bare_warm = sum(stages_warm.values())
+    figures = {
+        "cold run, serial exports (s)": serial_cold,
+        f"cold run, {jobs} export processes (s)": cold,
+        "warm run wall (s)": warm,
+        "warm run bare work: OpenCV import + forward + verdict (s)": bare_warm,
+        "warm run wall / bare work": warm / bare_warm if bare_warm else float("inf"),
+        "-k upsampling, warm, fresh process (s)": subset,
+        f"second OpenCV ({second_opencv}) on the same exports (s)": second,
+        "second OpenCV / cold run": second / cold,
+        "new tox env from a warm package cache (s)": new_env,
+        "report build (s)": report,
+    }
+    return {
+        "date": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
+        "machine": {"cpus": os.cpu_count(), "platform": platform.platform(), "python": platform.python_version()},
+        "setup": {"opencv": opencv, "second_opencv": second_opencv, "tox_env": tox_env, "jobs": jobs,
+                  "cells": len(warm_document["cells"]), "tf_side": warm_document["tf_side"]},
+        "figures": figures,
+        "stages_cold_serial": {"harness and pytest (rest of the wall time)": serial_cold - sum(stages_cold.values()),
+                               **stages_cold},
+        "stages_warm": {"harness and pytest (rest of the wall time)": warm - bare_warm, **stages_warm},
+        "targets": {name: {"target": limit, "measured": figures[name], "met": figures[name] <= limit}
+                    for name, limit in TARGETS.items()},
+    }
+
+
+def table(result: dict[str, Any]) -> str:
+    lines = [f"benchmark {result['date']} on {result['machine']['cpus']} CPUs, {result['setup']['cells']} cells, "
+             f"TF {result['setup']['tf_side'].get('tensorflow-cpu')}, OpenCV {result['setup']['opencv']}"]
+    lines += [f"  {name:<62} {value:8.2f}" for name, value in result["figures"].items()]
+    for title in ("stages_cold_serial", "stages_warm"):
+        lines.append(f"{title.replace('_', ' ')} (s):")
+        lines += [f"  {name:<62} {value:8.2f}" for name, value in result[title].items()]
+    lines.append("targets:")
+    lines += [f"  {name:<62} {entry['measured']:8.2f}  <= {entry['target']:g}  {'met' if entry['met'] else 'NOT MET'}"
+              for name, entry in result["targets"].items()]
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(prog="python -m benchmarks.run", description=__doc__.splitlines()[0])
+    parser.add_argument("--opencv", default="4.9")
+    parser.add_argument("--second-opencv", default="4.12")
+    parser.add_argument("--tox-env", default="tf215-cv412", help="the env whose creation is timed")
+    parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
+    parser.add_argument("--out", type=Path, default=ROOT / "benchmarks" / "results.json")
+    options = parser.parse_args(argv)
+    result = measure(options.opencv, options.second_opencv, options.tox_env, options.jobs)
+    print(table(result))
+    options.out.write_text(json.dumps(result, indent=1) + "\n")
+    print(f"written to {options.out}")
+
+
+if __name__ == "__main__":
+    main()
