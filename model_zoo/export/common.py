@@ -45,15 +45,6 @@ def in_case_order(case_names: tuple[str, ...], artifact_names: list[str]) -> tup
     return tuple(ordered)
 
 
-def fresh_onnx_names() -> None:
-    """Restart tf2onnx's node-name counter, a process-wide global (`Resize__1225`), so that an export's node names,
-    and OpenCV's error lines that quote them, depend on the model only: not on what the process converted before
-    (serially, or in one of several export processes)."""
-    from tf2onnx import utils
-
-    utils.INTERNAL_NAME = 1
-
-
 def onnx_input_names(model_proto: Any) -> list[str]:
     initializers = {init.name for init in model_proto.graph.initializer}
     return [i.name for i in model_proto.graph.input if i.name not in initializers]

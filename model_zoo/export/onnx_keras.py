@@ -7,14 +7,13 @@ The explicit batch-1 input signature is required for Keras 3 models (TF >= 2.16,
 OpenCV static shapes. Read with `cv2.dnn.readNetFromONNX`; tensors keep Keras's NHWC layout.
 """
 from model_zoo.export import Artifact, ExportPath
-from model_zoo.export.common import ONNX_OPSET, fresh_onnx_names, in_case_order, onnx_input_names
+from model_zoo.export.common import ONNX_OPSET, in_case_order, onnx_input_names
 
 
 def keras_to_onnx(built, folder, **options):
     """from_keras with the case's input signature; `options` go to tf2onnx as they are."""
     import tf2onnx
 
-    fresh_onnx_names()
     model_proto, _ = tf2onnx.convert.from_keras(
         built.model, input_signature=built.input_specs, opset=ONNX_OPSET,
         output_path=str(folder / "model.onnx"), **options,

@@ -8,13 +8,7 @@ with the same two calls the CLI makes (`tf_loader.from_saved_model`, then `conve
 saves a TensorFlow start-up per case. Read with `cv2.dnn.readNetFromONNX`; NHWC as Keras.
 """
 from model_zoo.export import Artifact, ExportPath
-from model_zoo.export.common import (
-    ONNX_OPSET,
-    fresh_onnx_names,
-    in_case_order,
-    onnx_input_names,
-    serving_function,
-)
+from model_zoo.export.common import ONNX_OPSET, in_case_order, onnx_input_names, serving_function
 
 
 def export(built, folder):
@@ -27,7 +21,6 @@ def export(built, folder):
         str(saved), None, None, signatures=["serving_default"],
         return_initialized_tables=True, return_tensors_to_rename=True,
     )
-    fresh_onnx_names()
     with tf.device("/cpu:0"):
         model_proto, _ = convert._convert_common(
             graph_def, name=str(saved), opset=ONNX_OPSET, input_names=inputs, output_names=outputs,
