@@ -1,6 +1,7 @@
 """Decide a cell's status from TF's output and OpenCV's. Pure: numpy in, a Verdict out, no I/O."""
 from __future__ import annotations
 
+import re
 from dataclasses import asdict, dataclass
 from typing import Any
 
@@ -47,9 +48,16 @@ class Verdict:
             raise ValueError(f"unknown status {self.status!r}")
 
 
+# tf2onnx numbers the nodes it makes (`Resize__1225`) with a counter that depends on what the process traced and
+# converted before; OpenCV quotes those names. The error line shows `Resize__N`, the detail keeps the number.
+CONVERTER_NODE_NUMBER = re.compile(r"(?<=[A-Za-z0-9_])__\d+\b")
+
+
 def failed(status: str, stage: str, error: str, detail: str = "") -> Verdict:
-    """A cell that never produced outputs to compare."""
-    return Verdict(status, stage, error, detail=detail)
+    """A cell that never produced outputs to compare; its error line does not depend on the converter's
+    process-wide node numbering."""
+    line = CONVERTER_NODE_NUMBER.sub("__N", error)
+    return Verdict(status, stage, line, detail=detail or (error if line != error else ""))
 
 
 def measure(expected: list[np.ndarray], actual: list[np.ndarray]) -> Metrics:

@@ -2,7 +2,7 @@
 import numpy as np
 import pytest
 
-from conformance.verdict import STATUSES, Verdict, compare, measure, summarize
+from conformance.verdict import STATUSES, Verdict, compare, failed, measure, summarize
 from model_zoo.case import Tolerance
 
 TOL = Tolerance(max_abs=1e-4)
@@ -104,3 +104,13 @@ def test_non_float_outputs_are_compared_by_value():
     assert compare([want], [want.astype(np.int64)], TOL).status == "pass"
     verdict = compare([want], [np.array([[3, 1, 4]], dtype=np.int32)], TOL)
     assert verdict.status == "mismatch" and verdict.metrics.max_abs == 2.0
+
+
+def test_failure_lines_do_not_depend_on_the_converters_node_numbering():
+    error = ("OpenCV(4.7.0) onnx_importer.cpp:1073: error: (-2:Unspecified error) in function 'handleNode' > Node "
+             "[Resize@ai.onnx]:(onnx_node!Resize__1225) parse error: interp_mode != \"tf_half_pixel_for_nn\"")
+    verdict = failed("import-error", "import", error)
+    assert "(onnx_node!Resize__N)" in verdict.error and "Resize__1225" in verdict.detail
+    assert failed("import-error", "import", error.replace("1225", "649")).error == verdict.error
+    kept = "Input layer not found: case_1/conv2d_1/Reshape/ReadVariableOp/resource; cv::dnn::dnn4_v20231225"
+    assert failed("import-error", "import", kept).error == kept  # only a converter's __N suffixes change
