@@ -40,7 +40,7 @@ KERAS2_REQUIREMENTS = ("tf-keras=={tf}.*",)
 CORE = ("tf215-cv49", "tf219-cv412")  # Keras 2 and Keras 3, each on an OpenCV of its numpy generation
 CI = (*CORE, "tf215-cv412", "tf219-cv50")  # tf215-cv412 reuses tf215-cv49's exports; tf219-cv50 adds engines
 MEASURED_TF = ("2.12", "2.15", "2.16", "2.19", "2.21")
-MEASURED_OPENCV = ("4.7", "4.9", "4.10", "4.12", "5.0")
+MEASURED_OPENCV = OPENCV_VERSIONS
 MEASURED_KERAS2_TF = ("2.16", "2.19", "2.21")
 
 
