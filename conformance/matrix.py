@@ -39,14 +39,17 @@ KERAS2_REQUIREMENTS = ("tf-keras=={tf}.*",)
 
 CORE = ("tf215-cv49", "tf219-cv412")  # Keras 2 and Keras 3, each on an OpenCV of its numpy generation
 CI = (*CORE, "tf215-cv412", "tf219-cv50")  # tf215-cv412 reuses tf215-cv49's exports; tf219-cv50 adds engines
-MEASURED_TF = ("2.12", "2.15", "2.16", "2.19", "2.21")
-MEASURED_OPENCV = OPENCV_VERSIONS
-MEASURED_KERAS2_TF = ("2.16", "2.19", "2.21")
 
 
 def version_key(version: str) -> tuple[int, ...]:
     """Numeric order of a dotted version: 4.9 < 4.10."""
     return tuple(int(part) for part in version.split("."))
+
+
+# The pairs whose results are committed (reports/results): every one
+MEASURED_TF = TF_VERSIONS
+MEASURED_OPENCV = OPENCV_VERSIONS
+MEASURED_KERAS2_TF = tuple(tf for tf in TF_VERSIONS if version_key(tf) >= version_key(KERAS3_FROM))
 
 
 def digits(version: str) -> str:

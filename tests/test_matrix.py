@@ -36,7 +36,7 @@ def test_engines_are_columns_from_opencv_5_on():
 
 def test_labels_select_subsets():
     measured = [p.name for p in matrix.pairs() if "measured" in p.labels()]
-    assert len(measured) == (5 + 3) * len(matrix.OPENCV_VERSIONS)  # 5 TF sides with their Keras, 3 with tf-keras
+    assert measured == [p.name for p in matrix.pairs()]  # every pair of the matrix has committed results
     assert {p.name for p in matrix.pairs() if "core" in p.labels()} == set(matrix.CORE)
     assert all("tf215" in p.labels() for p in matrix.pairs() if p.tf == "2.15")
 
