@@ -42,8 +42,8 @@ CI = (*CORE, "tf215-cv412", "tf219-cv50")  # tf215-cv412 reuses tf215-cv49's exp
 
 
 def version_key(version: str) -> tuple[int, ...]:
-    """Numeric order of a dotted version: 4.9 < 4.10."""
-    return tuple(int(part) for part in version.split("."))
+    """Numeric order of a version: 4.9 < 4.10 < 4.10.0.84; non-numeric parts are ignored."""
+    return tuple(int(part) for part in re.findall(r"\d+", version))
 
 
 # The pairs whose results are committed (reports/results): every one

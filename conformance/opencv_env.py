@@ -12,13 +12,11 @@ import subprocess
 import sys
 from pathlib import Path
 
+from conformance.matrix import version_key
+
 WHEELS = ("opencv-python-headless", "opencv-python", "opencv-contrib-python-headless", "opencv-contrib-python")
 DEFAULT_WHEEL = "opencv-python-headless"
 READY = "conformance-ready.json"
-
-
-def version_tuple(version: str) -> tuple[int, ...]:
-    return tuple(int(part) for part in version.split(".") if part.isdigit())
 
 
 def requirements(opencv: str, wheel: str = DEFAULT_WHEEL) -> list[str]:
@@ -32,7 +30,7 @@ def requirements(opencv: str, wheel: str = DEFAULT_WHEEL) -> list[str]:
     if not opencv or not opencv[0].isdigit():
         raise ValueError(f"OpenCV version {opencv!r} must look like 4.9 or 4.9.0.80")
     pin = f"=={opencv}" if opencv.count(".") >= 2 else f"=={opencv}.*"
-    numpy = "numpy<2" if version_tuple(opencv)[:2] < (4, 10) else "numpy"
+    numpy = "numpy<2" if version_key(opencv)[:2] < (4, 10) else "numpy"
     return [f"{wheel}{pin}", numpy]
 
 

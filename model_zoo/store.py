@@ -13,6 +13,7 @@ a folder complete.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import fcntl
 import hashlib
 import inspect
@@ -77,6 +78,7 @@ class ArtifactStore:
         (self.root / LAST_USED).touch()
         self._keys: dict[Case, str] = {}
         self._references: dict[Case, Reference] = {}  # read once per run: seven paths share a case's reference
+        self._exports: dict[tuple[Case, str], Export] = {}  # read once per run: the pool and the cells both ask
 
     def case_key(self, case: Case) -> str:
         """The case's definition fingerprint (computed once per case)."""
@@ -86,7 +88,12 @@ class ArtifactStore:
 
     def cached_export(self, case: Case, path: ExportPath) -> Export | None:
         """The export of `case` through `path` if the cache has it for the case's current definition."""
-        return self._read(self.root / case.id / path.name, self._export_key(case, path))
+        if (case, path.name) not in self._exports:
+            found = self._read(self.root / case.id / path.name, self._export_key(case, path))
+            if found is None:
+                return None
+            self._exports[(case, path.name)] = found
+        return self._exports[(case, path.name)]
 
     def export(self, built: Any, path: ExportPath) -> Export:
         """The cached export of `built` (a model_zoo.build.BuiltCase) through `path`, exporting it now if needed."""
@@ -94,7 +101,9 @@ class ArtifactStore:
         key = self._export_key(built.case, path)
         with _locked(folder.with_name(f".{path.name}.lock")):
             cached = self._read(folder, key)
-            return cached if cached is not None else self._export(built, path, folder, key)
+            done = cached if cached is not None else self._export(built, path, folder, key)
+        self._exports[(built.case, path.name)] = dataclasses.replace(done, cached=True)  # for later cells
+        return done
 
     def reference(self, case: Case) -> Reference | None:
         """The cached inputs and TF outputs of `case`, if they are of its current definition."""

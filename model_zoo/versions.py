@@ -6,6 +6,8 @@ import platform
 import re
 from importlib import metadata
 
+from packaging.version import Version
+
 PACKAGES = ("tensorflow", "tensorflow-cpu", "keras", "tf-keras", "tf2onnx", "onnx", "numpy", "protobuf")
 
 
@@ -29,8 +31,7 @@ def tf_side() -> dict[str, str]:
 def keras_in_use(versions: dict[str, str], legacy_flag: str) -> str:
     """The Keras behind `tf.keras`, from package metadata (no TF import): TF <= 2.15 ships its own Keras 2;
     later TF uses Keras 3, or tf-keras when TF_USE_LEGACY_KERAS is set as TF reads it ("1", "true", "True")."""
-    tf = tuple(int(part) for part in tensorflow_version(versions).split(".")[:2])
-    if tf >= (2, 16) and legacy_flag in ("1", "true", "True"):
+    if Version(tensorflow_version(versions)).release >= (2, 16) and legacy_flag in ("1", "true", "True"):
         if "tf-keras" not in versions:
             raise RuntimeError("TF_USE_LEGACY_KERAS is set but tf-keras is not installed")
         return versions["tf-keras"]

@@ -7,9 +7,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from conformance.matrix import ENGINES, version_key
+
 _ENV_NAME = re.compile(r"^tf(?P<tf_major>\d)(?P<tf_minor>\d+)-cv(?P<cv_major>\d)(?P<cv_minor>\d+)(?P<keras2>-keras2)?$")
 
-ENGINE_ORDER = ("", "classic", "new", "auto")  # "" is OpenCV 4.x's only reader; 5.x measures each engine
+ENGINE_ORDER = ("", *ENGINES)  # "" is OpenCV 4.x's only reader; 5.x measures each engine
 
 
 @dataclass(frozen=True)
@@ -31,11 +33,6 @@ def parse_env_name(name: str) -> EnvName | None:
         opencv=f"{match['cv_major']}.{match['cv_minor']}",
         keras2=match["keras2"] is not None,
     )
-
-
-def version_key(version: str) -> tuple[int, ...]:
-    """Numeric sort key of a dotted version ("4.10" > "4.9"); non-numeric parts are ignored."""
-    return tuple(int(part) for part in re.findall(r"\d+", version))
 
 
 def minor_version(version: str) -> str:

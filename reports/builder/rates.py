@@ -3,10 +3,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from reports.builder.envs import version_key
+from reports.builder.envs import ENGINE_ORDER, version_key
 from reports.builder.model import Table
-
-ENGINE_ORDER = ("", "classic", "new", "auto")
 
 
 def rate(passed: int, measured: int) -> dict[str, Any]:
