@@ -117,12 +117,20 @@ class ResultsFile:
         """Write the whole file atomically; the journal, whose cells it now holds, is removed."""
         self.file.parent.mkdir(parents=True, exist_ok=True)
         temporary = self.file.with_suffix(".json.tmp")
-        temporary.write_text(json.dumps(self.document(complete), indent=1, sort_keys=False) + "\n")
+        temporary.write_text(to_text(self.document(complete)))
         os.replace(temporary, self.file)
         if self._journal is not None:
             self._journal.close()
             self._journal = None
         journal_of(self.file).unlink(missing_ok=True)
+
+
+def to_text(document: dict[str, Any]) -> str:
+    """The results file's text: the header indented, one cell per line (a third of the indented size, and a
+    rerun's diff shows one line per changed cell)."""
+    header = json.dumps({key: value for key, value in document.items() if key != "cells"}, indent=1)
+    cells = ",\n".join(f"  {json.dumps(cell)}" for cell in document["cells"])
+    return f'{header[:-2]},\n "cells": [\n{cells}\n ]\n}}\n' if cells else f'{header[:-2]},\n "cells": []\n}}\n'
 
 
 def column(path: str, engine: str) -> str:

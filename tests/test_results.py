@@ -62,6 +62,13 @@ def test_complete_document_has_schema_versions_and_summary(writer):
     assert document["opencv_side"]["opencv"] == "4.9.0"
     assert document["summary"]["overall"]["mismatch"] == 1
     assert document["summary"]["per_path"]["tflite"]["pass"] == 1
+    cell_lines = [line for line in writer.file.read_text().splitlines() if line.startswith('  {"case"')]
+    assert [json.loads(line.rstrip(","))["path"] for line in cell_lines] == ["tflite", "onnx-keras"]  # a line each
+
+
+def test_a_file_without_cells_is_valid_json(writer):
+    writer.write(complete=True)
+    assert results.read(writer.file)["cells"] == []
 
 
 def test_unknown_schema_is_refused(tmp_path):
