@@ -3,9 +3,11 @@
 Never imports TensorFlow nor this project. Protocol on stdin/stdout, one JSON object per line:
   -> at start-up: {"hello": {versions}}
   <- request:     {"model": PATH, "reader": "readNetFromONNX", "engine": "" | "classic" | "new" | "auto",
-                   "inputs": [[NAME, NPY]], "out_dir": DIR}
+                   "inputs": [[NAME, NPY]], "out_dir": DIR, "layers": false}
   -> progress:    {"stage": "import"} then {"stage": "forward"}   (so a crash can be placed in its stage)
   -> result:      {"status": "ok", "outputs": [NPY...], "seconds": {...}}
+                  with "layers": true (triage of a mismatch) fusion is off, and the result also holds
+                  "layers": [[LAYER NAME, NPY]...] in OpenCV's layer order, or "layers_error": LINE
                   or {"status": "import-error" | "forward-error" | "unsupported", "error": LINE, "detail": TEXT}
 Anything OpenCV prints on stdout is moved to stderr, so it cannot corrupt the protocol.
 """
@@ -68,6 +70,8 @@ def run(cv2, numpy, request, say):
         net = reader(os.path.basename(request["model"]), **options)
         if net.empty():
             return {"status": "import-error", "error": f"{request['reader']} returned an empty network"}
+        if request.get("layers"):  # every layer's own output: fused layers would hide theirs
+            net.enableFusion(False)
     except Exception as error:  # cv2.error and whatever the bindings raise
         return failure("import-error", error)
     seconds["import"] = time.perf_counter() - started
@@ -85,7 +89,26 @@ def run(cv2, numpy, request, say):
         path = os.path.join(request["out_dir"], f"output_{index}.npy")
         numpy.save(path, numpy.asarray(output))
         paths.append(path)
-    return {"status": "ok", "outputs": paths, "seconds": seconds}
+    result = {"status": "ok", "outputs": paths, "seconds": seconds}
+    if request.get("layers"):
+        result.update(layer_outputs(net, numpy, request["out_dir"]))
+    return result
+
+
+def layer_outputs(net, numpy, out_dir):
+    """Each layer's (first) output, saved in OpenCV's layer order: {"layers": [[NAME, NPY]...]}, or
+    {"layers_error": LINE} where this OpenCV cannot give them."""
+    try:
+        names = list(net.getLayerNames())
+        blobs = net.forward(names)
+    except Exception as error:
+        return {"layers_error": one_line(error)}
+    saved = []
+    for index, (name, blob) in enumerate(zip(names, blobs, strict=True)):
+        path = os.path.join(out_dir, f"layer_{index}.npy")
+        numpy.save(path, numpy.asarray(blob))
+        saved.append([name, path])
+    return {"layers": saved}
 
 
 def main():

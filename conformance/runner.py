@@ -36,6 +36,8 @@ class RunOutcome:
     detail: str = ""
     outputs: list[np.ndarray] = field(default_factory=list)
     seconds: dict[str, float] = field(default_factory=dict)
+    layers: list[tuple[str, np.ndarray]] = field(default_factory=list)  # asked with layers=True: (name, output)
+    layers_error: str = ""  # why this OpenCV gave no layer outputs
 
 
 class WorkerDied(Exception):
@@ -76,9 +78,10 @@ class OpenCVRunner:
         self._buffer = b""
 
     def run(self, model: Path, reader: str, inputs: list[tuple[str, np.ndarray]], scratch: Path,
-            engine: str = "") -> RunOutcome:
+            engine: str = "", layers: bool = False) -> RunOutcome:
         """Run one cell; `inputs` are (name, array) already in the path's layout, '' naming the only input;
-        `engine` is the OpenCV 5.x reader engine ("" for the reader's default)."""
+        `engine` is the OpenCV 5.x reader engine ("" for the reader's default); `layers` also asks for every
+        layer's output, with OpenCV's layer fusion off (triage)."""
         self.start()
         self._log.seek(0, os.SEEK_END)
         self._cell_log_start = self._log.tell()
@@ -89,7 +92,7 @@ class OpenCVRunner:
             np.save(feed, np.ascontiguousarray(array, dtype=np.float32))
             feeds.append([name, str(feed)])
         request = (json.dumps({"model": str(model), "reader": reader, "engine": engine, "inputs": feeds,
-                               "out_dir": str(scratch)})
+                               "out_dir": str(scratch), "layers": layers})
                    + "\n").encode()
         try:
             self._send(request)
@@ -121,7 +124,9 @@ class OpenCVRunner:
             stage = {"import-error": "import", "forward-error": "forward", "unsupported": "import"}[status]
             return RunOutcome(status, stage, message.get("error", ""), message.get("detail", ""))
         outputs = [np.load(path) for path in message["outputs"]]
-        return RunOutcome("ok", "", outputs=outputs, seconds=message.get("seconds", {}))
+        layers = [(name, np.load(path)) for name, path in message.get("layers", [])]
+        return RunOutcome("ok", "", outputs=outputs, seconds=message.get("seconds", {}), layers=layers,
+                          layers_error=message.get("layers_error", ""))
 
     def start(self) -> dict[str, Any]:
         """Start a worker unless one is alive; return its hello (the OpenCV side's versions)."""

@@ -38,6 +38,21 @@ def test_opencv_exceptions_keep_stage_and_whole_message_on_one_line(fake_runner,
         assert outcome.error.endswith("in function 'forward' more")  # the check's details, kept
 
 
+def test_layer_outputs_come_in_opencv_order_with_fusion_off(fake_runner, model_file, tmp_path):
+    outcome = fake_runner.run(model_file("ok"), "readNetFromONNX", [("", BLOB)], tmp_path / "layers", layers=True)
+    assert outcome.status == "ok" and outcome.layers_error == ""
+    assert [name for name, _ in outcome.layers] == ["double", "unfused"]  # the fake hides "unfused" when fusing
+    np.testing.assert_array_equal(outcome.layers[0][1], BLOB * 2)
+    plain = fake_runner.run(model_file("ok"), "readNetFromONNX", [("", BLOB)], tmp_path / "plain")
+    assert plain.layers == [] and plain.status == "ok"
+
+
+def test_an_opencv_that_cannot_name_its_layers_still_gives_the_cell(fake_runner, model_file, tmp_path):
+    outcome = fake_runner.run(model_file("no-layers"), "readNetFromONNX", [("", BLOB)], tmp_path / "c", layers=True)
+    assert outcome.status == "ok" and outcome.layers == []
+    assert "fake getLayerNames" in outcome.layers_error
+
+
 def test_missing_reader_is_unsupported(fake_runner, model_file, tmp_path):
     outcome = run(fake_runner, model_file, tmp_path, "ok", reader="readNetFromTFLite")
     assert outcome.status == "unsupported"

@@ -1,6 +1,6 @@
 """A stand-in for cv2 whose behaviour is chosen by the model file's text, to drive the real worker script
-through every outcome: ok (doubles the input), import-error, forward-error, segfault, abort, sigkill,
-exit (ends without answering), hang, allocate (asks for 8 GiB)."""
+through every outcome: ok (doubles the input; its layer is "double"), import-error, forward-error, segfault, abort,
+sigkill, exit (ends without answering), hang, allocate (asks for 8 GiB), no-layers (cannot name its layers)."""
 import os
 import signal
 import sys
@@ -17,6 +17,15 @@ class _Net:
     def __init__(self, behaviour):
         self.behaviour = behaviour
         self.blobs = {}
+        self.fusion = True
+
+    def enableFusion(self, enabled):
+        self.fusion = enabled
+
+    def getLayerNames(self):
+        if self.behaviour == "no-layers":  # as an engine that cannot name its layers
+            raise error("OpenCV(fake) net.cpp:1: error: (-213:Not implemented) fake getLayerNames")
+        return ["double"] if self.fusion else ["double", "unfused"]  # what fusion would fold away shows
 
     def empty(self):
         return False
@@ -24,7 +33,7 @@ class _Net:
     def setInput(self, blob, name=""):
         self.blobs[name] = blob
 
-    def forward(self):
+    def forward(self, names=None):
         print(f"fake cv2: forward of a '{self.behaviour}' model", file=sys.stderr, flush=True)  # as OpenCV logs
         if self.behaviour == "segfault":
             os.kill(os.getpid(), signal.SIGSEGV)
@@ -40,7 +49,8 @@ class _Net:
             time.sleep(3600)
         if self.behaviour == "forward-error":
             raise error("OpenCV(fake) layer.cpp:1: error: (-215:Assertion failed) fake in function 'forward'\nmore")
-        return sum(blob * 2 for blob in self.blobs.values())
+        output = sum(blob * 2 for blob in self.blobs.values())
+        return output if names is None else [output for _ in names]
 
 
 def _read(model):
