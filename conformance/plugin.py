@@ -70,6 +70,10 @@ def pytest_addoption(parser):
     group.addoption("--worker-memory-mb", type=int,
                     default=int(os.environ.get("CONFORMANCE_WORKER_MEMORY_MB", DEFAULT_MEMORY_LIMIT_MB)),
                     help="address-space cap of an OpenCV worker in MiB, 0 for none (env CONFORMANCE_WORKER_MEMORY_MB)")
+    group.addoption("--bundle-dir", default=None,
+                    help="where a reproducer folder per non-pass cell goes (default reports/bundles/<env>)")
+    group.addoption("--no-bundles", action="store_true",
+                    help="write no reproducer bundles (blame and first diverging layer are still recorded)")
 
 
 def pytest_configure(config):
@@ -114,6 +118,8 @@ def _settings(config):
         timeout=config.getoption("--cell-timeout"), memory_limit_mb=config.getoption("--worker-memory-mb"),
         opencv_python=config.getoption("--opencv-python"),
         selection=selection or None, resume=config.getoption("--resume"),
+        bundle_dir=None if config.getoption("--no-bundles") else
+        root / (config.getoption("--bundle-dir") or Path("reports", "bundles", env_name)),
     )
 
 

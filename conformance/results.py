@@ -37,6 +37,10 @@ class CellRecord:
     export_cached: bool = False
     detail: str = ""  # a crashed worker's stderr tail, an export's traceback, OpenCV's full exception text
     engine: str = ""  # OpenCV 5.x reader engine (classic, new, auto); "" before OpenCV 5
+    # triage of a non-pass cell (optional: older files lack them); see conformance/triage.py
+    blame: dict[str, Any] | None = None  # blame (converter | opencv | harness-unknown), evidence, runtime numbers
+    divergence: dict[str, Any] | None = None  # mismatch cells: the first diverging OpenCV layer
+    bundle: str = ""  # the reproducer folder, "" when none was written
 
     @property
     def key(self) -> tuple[str, str, str]:

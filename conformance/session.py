@@ -15,7 +15,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from conformance import known_failures, opencv_env, prefetch
+import numpy as np
+
+from conformance import bundle, known_failures, opencv_env, prefetch, runtime_check, triage
 from conformance.layout import to_layout
 from conformance.results import CellRecord, ResultsFile
 from conformance.runner import DEFAULT_MEMORY_LIMIT_MB, OpenCVRunner, worker_command
@@ -37,6 +39,7 @@ class Settings:
     opencv_python: str | None = None  # an interpreter that already has the requested cv2 (skips env creation)
     selection: str | None = None
     resume: bool = False  # take cells already in the results file (of the same versions) instead of rerunning
+    bundle_dir: Path | None = None  # a reproducer folder per non-pass cell goes here (None: no bundles)
 
 
 @dataclass(frozen=True)
@@ -60,6 +63,31 @@ def build_or_defect(case: Case) -> Any:
     except Exception as error:
         return failed("export-error", "build", f"the case could not be built: {first_line(error)}",
                       traceback.format_exc())
+
+
+def cell_id(case: Case, path: ExportPath, engine: str) -> str:
+    """The cell's test id: `<case>-<path>[-<engine>]`."""
+    return "-".join(filter(None, (case.id, path.name, engine)))
+
+
+def opencv_feeds(built: Reference | Any, path: ExportPath, export: Export | None) -> list[tuple[str, np.ndarray]]:
+    """(input name, array) as OpenCV is fed: in the path's layout, named as the artifact names them ('' for a
+    model's only input)."""
+    names = ("",) if len(built.inputs) == 1 else (
+        export.artifact.input_names if export is not None and export.artifact is not None else built.case.input_names)
+    return [(name, to_layout(array, path.input_layout)) for name, array in zip(names, built.inputs, strict=True)]
+
+
+def triage_lines(triaged: dict[str, Any]) -> list[str]:
+    """The failure message's triage block: blame with its evidence, first diverging layer, reproducer."""
+    lines = []
+    if triaged.get("blame"):
+        lines.append(f"blame: {triaged['blame']['blame']} ({triaged['blame']['evidence']})")
+    if triaged.get("divergence"):
+        lines.append(f"first diverging layer: {triage.Divergence(**triaged['divergence']).line()}")
+    if triaged.get("bundle"):
+        lines.append(f"reproducer: {triaged['bundle']} (python repro.py there needs only numpy and OpenCV)")
+    return lines
 
 
 class ConformanceSession:
@@ -118,6 +146,10 @@ class ConformanceSession:
             else:
                 verdict, run_seconds = self.run_opencv(reference, path, engine, export)
                 seconds.update({k: round(v, 4) for k, v in run_seconds.items()})
+        triaging = time.perf_counter()
+        triaged = self._triage(case, path, engine, verdict, reference, export)
+        if verdict.status != "pass":
+            seconds["triage"] = round(time.perf_counter() - triaging, 4)
         seconds["cell"] = round(time.perf_counter() - started, 4)
         entry = known_failures.find(self.known, key, self._versions())
         judgement = known_failures.judge(verdict.status, entry)
@@ -127,10 +159,10 @@ class ConformanceSession:
             tolerance=case.tolerance.max_abs,
             known=None if entry is None else {"status": entry.status, "reason": entry.reason, "link": entry.link},
             outcome=judgement.kind, seconds=seconds, export_cached=export is not None and export.cached,
-            detail=verdict.detail, engine=engine,
+            detail=verdict.detail, engine=engine, **triaged,
         ))
         return CellResult(case, path, engine, verdict, judgement, export,
-                          self._message(case, path, engine, verdict, judgement, export))
+                          self._message(case, path, engine, verdict, judgement, export, triaged))
 
     def prefetch(self, cells: list[tuple[Case, ExportPath, str]], jobs: int, say: Callable[[str], None]) -> None:
         """Export what the cells will need and the cache lacks in `jobs` processes at once (nothing for jobs < 2
@@ -156,15 +188,15 @@ class ConformanceSession:
         record.known = None if entry is None else {"status": entry.status, "reason": entry.reason, "link": entry.link}
         record.outcome = judgement.kind
         self.results.add(record)
+        triaged = {"blame": record.blame, "divergence": record.divergence, "bundle": record.bundle}
         return CellResult(case, path, record.engine, verdict, judgement, None,
-                          self._message(case, path, record.engine, verdict, judgement, None))
+                          self._message(case, path, record.engine, verdict, judgement, None, triaged))
 
     def run_opencv(self, built: Reference | Any, path: ExportPath, engine: str,
                    export: Export) -> tuple[Verdict, dict[str, float]]:
         """OpenCV's verdict on an export of `built` (a Reference or a BuiltCase: its case, inputs and TF's
         outputs), and the OpenCV side's timings."""
-        names = export.artifact.input_names if len(built.inputs) > 1 else ("",)
-        feeds = [(name, to_layout(array, path.input_layout)) for name, array in zip(names, built.inputs, strict=True)]
+        feeds = opencv_feeds(built, path, export)
         scratch = Path(tempfile.mkdtemp(dir=self._scratch, prefix=f"{built.case.id}-{path.name}-{engine}-"))
         outcome = self.runner.run(export.folder / export.artifact.model, path.reader, feeds, scratch, engine)
         if outcome.status != "ok":
@@ -173,6 +205,49 @@ class ConformanceSession:
         judging = time.perf_counter()
         verdict = compare(expected, outcome.outputs, built.case.tolerance)
         return verdict, {**outcome.seconds, "verdict": time.perf_counter() - judging}
+
+    def _triage(self, case: Case, path: ExportPath, engine: str, verdict: Verdict, reference: Reference | None,
+                export: Export | None) -> dict[str, Any]:
+        """A non-pass cell's blame, first diverging layer (mismatch cells) and reproducer bundle, as record fields;
+        nothing for a pass (whose stale bundle, if any, is removed)."""
+        folder = None if self.settings.bundle_dir is None else self.settings.bundle_dir / cell_id(case, path, engine)
+        if verdict.status == "pass":
+            if folder is not None:
+                shutil.rmtree(folder, ignore_errors=True)
+            return {}
+        runnable = export is not None and export.artifact is not None
+        check = runtime_check.runtime_check(export, reference, path) if runnable else None
+        blame = triage.decide_blame(verdict, check).as_dict()
+        divergence = self._divergence(reference, path, engine, export) if verdict.status == "mismatch" else None
+        if folder is not None:
+            name = cell_id(case, path, engine)
+            bundle.write_bundle(
+                folder, cell=name, model=export.folder / export.artifact.model if runnable else None,
+                reader=path.reader, engine=engine,
+                inputs=[] if reference is None else opencv_feeds(reference, path, export),
+                expected=[] if reference is None else [to_layout(a, path.output_layout) for a in reference.expected],
+                tolerance=case.tolerance, suite=verdict,
+                versions=bundle.versions_text(name, verdict, blame, self.tf_side, self.opencv_side),
+                timeout=self.settings.timeout, memory_limit_mb=self.settings.memory_limit_mb)
+        return {"blame": blame, "divergence": None if divergence is None else divergence.as_dict(),
+                "bundle": "" if folder is None else str(folder)}
+
+    def _divergence(self, reference: Reference, path: ExportPath, engine: str, export: Export) -> triage.Divergence:
+        """Where OpenCV's layers (run again with fusion off) first leave the path's runtime's tensors."""
+        scratch = Path(tempfile.mkdtemp(dir=self._scratch, prefix=f"{reference.case.id}-{path.name}-layers-"))
+        expected = [to_layout(array, path.output_layout) for array in reference.expected]
+        outcome = self.runner.run(export.folder / export.artifact.model, path.reader,
+                                  opencv_feeds(reference, path, export), scratch, engine, layers=True)
+        if outcome.status != "ok":
+            return triage.no_comparison(f"the run with layer outputs gave {outcome.status}: {outcome.error}")
+        unfused = compare(expected, outcome.outputs, reference.case.tolerance).status
+        if outcome.layers_error:
+            return triage.no_comparison(f"this OpenCV gives no layer outputs: {outcome.layers_error}", unfused)
+        tensors = runtime_check.runtime_tensors(export, reference, path)
+        if isinstance(tensors, str):
+            return triage.no_comparison(tensors, unfused, len(outcome.layers))
+        return triage.first_divergence(outcome.layers, tensors, runtime_check.layer_layout(export),
+                                       reference.case.tolerance, unfused)
 
     def _build(self, case: Case) -> Any:
         """`build_or_defect(case)`, kept while consecutive cells share it (cells come case by case)."""
@@ -197,7 +272,7 @@ class ConformanceSession:
         return self._store
 
     def _message(self, case: Case, path: ExportPath, engine: str, verdict: Verdict,
-                 judgement: known_failures.Judgement, export: Export | None) -> str:
+                 judgement: known_failures.Judgement, export: Export | None, triaged: dict[str, Any]) -> str:
         lines = [
             f"{case.id} via {path.name}{f' with the {engine} engine' if engine else ''} [{self.versions_line}]",
             f"status: {verdict.status}" + (f" at stage {verdict.stage}" if verdict.stage else "")
@@ -212,6 +287,7 @@ class ConformanceSession:
             m = verdict.metrics
             lines.append(f"max abs {m.max_abs:.3g}, mean abs {m.mean_abs:.3g}, scale {m.scale:.3g}; smallest passing "
                          f"tolerance {m.required_tolerance:.3g} (case tolerance {case.tolerance.max_abs:g})")
+        lines.extend(triage_lines(triaged))
         if judgement.entry is not None and judgement.entry.link:
             lines.append(f"upstream: {judgement.entry.link}")
         if export is not None:
