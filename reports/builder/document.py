@@ -105,7 +105,7 @@ def cell_record(cell: Cell) -> dict[str, Any]:
         "path": cell.path, "family": cell.family, "case": cell.case, "env": cell.env, "engine": cell.engine,
         "column": cell.column, "status": cell.status, "stage": cell.stage, "error": cell.error,
         "metrics": cell.metrics, "tolerance": cell.tolerance, "outcome": cell.outcome,
-        "known_reason": cell.known_reason,
+        "known_reason": cell.known_reason, "blame": cell.blame, "blame_evidence": cell.blame_evidence,
     }
 
 

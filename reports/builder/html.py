@@ -51,11 +51,12 @@ SCRIPT = r"""
   const text = (index) => data.strings[index];
 
   function cellAt(index) {
-    const [kase, path, column, status, stage, error, outcome, known, maxAbs, meanAbs, scale, required, tolerance] =
-      data.cells[index];
+    const [kase, path, column, status, stage, error, outcome, known, maxAbs, meanAbs, scale, required, tolerance,
+      blame, evidence] = data.cells[index];
     return {
       case: text(kase), path: text(path), column: data.columns[column], status: text(status), stage: text(stage),
       error: text(error), outcome: text(outcome), known: text(known), maxAbs, meanAbs, scale, required, tolerance,
+      blame: text(blame), evidence: text(evidence),
     };
   }
 
@@ -122,6 +123,7 @@ SCRIPT = r"""
       ["max abs", cell.maxAbs], ["mean abs", cell.meanAbs], ["scale", cell.scale],
       ["tolerance required", cell.required], ["case tolerance", cell.tolerance],
       ["outcome", cell.outcome], ["known failure", cell.known],
+      ["blame", cell.blame], ["blame evidence", cell.evidence],
       ["env", cell.column.key], ["versions", cell.column.versions],
     ];
     return {
@@ -386,7 +388,7 @@ def page_data(document: dict[str, Any]) -> dict[str, Any]:
         cells.append([text(cell["case"]), text(cell["path"]), column_index[cell["column"]], text(cell["status"]),
                       text(cell["stage"]), text(cell["error"]), text(cell["outcome"]), text(cell["known_reason"]),
                       *(metrics.get(name) for name in ("max_abs", "mean_abs", "scale", "required_tolerance")),
-                      cell["tolerance"]])
+                      cell["tolerance"], text(cell.get("blame", "")), text(cell.get("blame_evidence", ""))])
     envs = {env["name"]: env for env in document["envs"]}
     columns = [{"key": column["key"], "label": column["label"], "tf_series": column["tf_series"],
                 "opencv": column["opencv"], "engine": column["engine"], "versions": view.versions(envs[column["env"]])}

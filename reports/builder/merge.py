@@ -93,7 +93,7 @@ def _cells(document: dict[str, Any], env: str) -> tuple[list[Cell], int]:
 
 
 def _cell(record: dict[str, Any], env: str) -> Cell:
-    known = record.get("known")
+    known, blame = record.get("known"), record.get("blame")
     tolerance = record.get("tolerance")
     return Cell(
         case=record["case"],
@@ -108,6 +108,8 @@ def _cell(record: dict[str, Any], env: str) -> Cell:
         tolerance=float(tolerance) if isinstance(tolerance, int | float) and not isinstance(tolerance, bool) else None,
         outcome=record.get("outcome", ""),
         known_reason=str(known.get("reason", "")) if isinstance(known, dict) else "",
+        blame=str(blame.get("blame", "")) if isinstance(blame, dict) else "",
+        blame_evidence=str(blame.get("evidence", "")) if isinstance(blame, dict) else "",
     )
 
 

@@ -89,6 +89,8 @@ class Cell:
     tolerance: float | None = None
     outcome: str = ""
     known_reason: str = ""
+    blame: str = ""  # non-pass cells measured with triage: converter | opencv | harness-unknown
+    blame_evidence: str = ""
 
     @property
     def column(self) -> str:
