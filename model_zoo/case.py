@@ -42,6 +42,9 @@ class Case:
     tolerance: Tolerance = field(default=DEFAULT_TOLERANCE)
     input_scale: float = 1.0  # inputs are drawn from N(0, input_scale); widen it to reach clipping ranges
     seed: int = 0
+    # > 0: inputs are integer indices in [0, index_range) instead, carried as float32 (what a default Keras Input
+    # feeding an Embedding holds; Embedding casts them), so every path and reader is fed float32 as usual
+    index_range: int = 0
 
     def __post_init__(self) -> None:
         if not _ID_PATTERN.match(self.id):
@@ -74,6 +77,18 @@ def apply_layer(layer: str, *args: Any, **kwargs: Any) -> Callable[..., Any]:
     return lambda k, x: getattr(k.layers, layer)(*args, **kwargs)(x)
 
 
+def apply_tf(function: Callable[..., Any], /, **arguments: Any) -> Callable[..., Any]:
+    """Builder wrapping `function` (raw TF ops; it imports tensorflow itself, as a saved Lambda must) in a Lambda
+    applied to the single input; `arguments` are passed to it by Keras (`Lambda(arguments=...)`), so they are saved
+    with the model. Keras 3 refuses raw TF ops on its symbolic tensors outside a Lambda."""
+    return lambda k, x: k.layers.Lambda(function, arguments=arguments)(x)
+
+
 def after_conv(layer: str, *args: Any, **kwargs: Any) -> Callable[..., Any]:
     """Builder applying one Keras layer to a 3x3 convolution of the input (so it sees learned channels)."""
     return lambda k, x: getattr(k.layers, layer)(*args, **kwargs)(k.layers.Conv2D(4, 3, padding="same")(x))
+
+
+def conv_then(builder: Callable[..., Any]) -> Callable[..., Any]:
+    """Builder applying `builder` to a 3x3 convolution of the single input (so it sees learned channels)."""
+    return lambda k, x: builder(k, k.layers.Conv2D(4, 3, padding="same")(x))

@@ -9,12 +9,13 @@ from model_zoo.case import Case, apply_layer
 from model_zoo.cases import CATALOGUE, FAMILIES, by_id
 from model_zoo.export import all_paths, by_name
 
-REQUIRED_FAMILIES = {"upsampling", "conv2d", "depthwise", "separable", "transpose", "pooling", "dense", "reshape",
-                     "normalization", "activation", "merge", "padding", "custom", "blocks"}
+REQUIRED_FAMILIES = {"upsampling", "resizing", "conv1d", "conv2d", "conv3d", "depthwise", "separable", "transpose",
+                     "pooling", "dense", "embedding", "reshape", "slicing", "reduction", "recurrent", "normalization",
+                     "activation", "merge", "padding", "custom", "blocks"}
 
 
 def test_catalogue_is_large_and_covers_the_families():
-    assert len(CATALOGUE) >= 40
+    assert len(CATALOGUE) >= 150  # issue 5: above the ~150 cases of OpenCV's own TF test generator
     assert set(FAMILIES) >= REQUIRED_FAMILIES
 
 
@@ -52,10 +53,10 @@ def collected(*args):
     return [line.split("[", 1)[1].rstrip("]") for line in done.stdout.splitlines() if "test_cell[" in line]
 
 
-def test_k_upsampling_selects_only_upsampling2d_cells():
+def test_k_upsampling_selects_only_upsampling_cells():
     ids = collected("-k", "upsampling")
-    assert len(ids) == 6 * len(all_paths())
-    assert all(i.startswith("upsampling2d-") for i in ids)
+    assert len(ids) == 9 * len(all_paths())  # UpSampling2D x 6, UpSampling1D, UpSampling3D x 2
+    assert all(i.startswith(("upsampling1d-", "upsampling2d-", "upsampling3d-")) for i in ids)
 
 
 def test_k_onnx_and_conv2d_selects_onnx_paths_of_conv2d_cases():
