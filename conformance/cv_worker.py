@@ -3,7 +3,8 @@
 Never imports TensorFlow nor this project. Protocol on stdin/stdout, one JSON object per line:
   -> at start-up: {"hello": {versions}}
   <- request:     {"model": PATH, "reader": "readNetFromONNX", "engine": "" | "classic" | "new" | "auto",
-                   "inputs": [[NAME, NPY]], "out_dir": DIR, "layers": false}
+                   "inputs": [[NAME, NPY]], "out_dir": DIR, "layers": false, "output_shapes": [[1, 3], ...]}
+                  (output_shapes: the model's; with two or more, all its outputs are fetched, see forward_outputs)
   -> progress:    {"stage": "import"} then {"stage": "forward"}   (so a crash can be placed in its stage)
   -> result:      {"status": "ok", "outputs": [NPY...], "seconds": {...}}
                   with "layers": true (triage of a mismatch) fusion is off, and the result also holds
@@ -80,7 +81,7 @@ def run(cv2, numpy, request, say):
     try:
         for name, path in request["inputs"]:
             net.setInput(numpy.load(path), name)
-        outputs = net.forward()
+        outputs = forward_outputs(net, request.get("output_shapes") or [])
     except Exception as error:
         return failure("forward-error", error)
     seconds["forward"] = time.perf_counter() - started
@@ -93,6 +94,25 @@ def run(cv2, numpy, request, say):
     if request.get("layers"):
         result.update(layer_outputs(net, numpy, request["out_dir"]))
     return result
+
+
+def forward_outputs(net, output_shapes):
+    """`net.forward()` for a model of one output; for several, every unconnected output (as a user of a
+    multi-output model asks for them), put in the order of `output_shapes` (TF's output shapes, in the path's
+    layout) when each shape matches exactly one of them. OpenCV's order is not the model's (a frozen graph's
+    heads come in another order) and its layer names are not the model's output names on every path."""
+    if len(output_shapes) < 2:
+        return net.forward()
+    return in_expected_order(list(net.forward(net.getUnconnectedOutLayersNames())), output_shapes)
+
+
+def in_expected_order(blobs, output_shapes):
+    """`blobs` reordered to match `output_shapes` one to one by shape; as they are where that is ambiguous (the
+    comparison then judges them in OpenCV's order)."""
+    matches = [[blob for blob in blobs if list(blob.shape) == list(shape)] for shape in output_shapes]
+    if len(blobs) == len(output_shapes) and all(len(found) == 1 for found in matches):
+        return [found[0] for found in matches]
+    return blobs
 
 
 def layer_outputs(net, numpy, out_dir):

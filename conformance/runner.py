@@ -78,10 +78,11 @@ class OpenCVRunner:
         self._buffer = b""
 
     def run(self, model: Path, reader: str, inputs: list[tuple[str, np.ndarray]], scratch: Path,
-            engine: str = "", layers: bool = False) -> RunOutcome:
+            engine: str = "", layers: bool = False, output_shapes: tuple[tuple[int, ...], ...] = ()) -> RunOutcome:
         """Run one cell; `inputs` are (name, array) already in the path's layout, '' naming the only input;
         `engine` is the OpenCV 5.x reader engine ("" for the reader's default); `layers` also asks for every
-        layer's output, with OpenCV's layer fusion off (triage)."""
+        layer's output, with OpenCV's layer fusion off (triage); `output_shapes`, the model's output shapes in the
+        path's layout, let the worker fetch and order the outputs of a model that has several."""
         self.start()
         self._log.seek(0, os.SEEK_END)
         self._cell_log_start = self._log.tell()
@@ -92,7 +93,8 @@ class OpenCVRunner:
             np.save(feed, np.ascontiguousarray(array, dtype=np.float32))
             feeds.append([name, str(feed)])
         request = (json.dumps({"model": str(model), "reader": reader, "engine": engine, "inputs": feeds,
-                               "out_dir": str(scratch), "layers": layers})
+                               "out_dir": str(scratch), "layers": layers,
+                               "output_shapes": [list(shape) for shape in output_shapes]})
                    + "\n").encode()
         try:
             self._send(request)

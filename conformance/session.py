@@ -78,6 +78,15 @@ def opencv_feeds(built: Reference | Any, path: ExportPath, export: Export | None
     return [(name, to_layout(array, path.input_layout)) for name, array in zip(names, built.inputs, strict=True)]
 
 
+def project_relative(folder: Path) -> str:
+    """`folder` relative to the working directory (the project, under tox) when inside it, so that results files
+    do not depend on where the checkout lives; else absolute."""
+    try:
+        return folder.resolve().relative_to(Path.cwd().resolve()).as_posix()
+    except ValueError:
+        return str(folder)
+
+
 def triage_lines(triaged: dict[str, Any]) -> list[str]:
     """The failure message's triage block: blame with its evidence, first diverging layer, reproducer."""
     lines = []
@@ -198,10 +207,11 @@ class ConformanceSession:
         outputs), and the OpenCV side's timings."""
         feeds = opencv_feeds(built, path, export)
         scratch = Path(tempfile.mkdtemp(dir=self._scratch, prefix=f"{built.case.id}-{path.name}-{engine}-"))
-        outcome = self.runner.run(export.folder / export.artifact.model, path.reader, feeds, scratch, engine)
+        expected = [to_layout(array, path.output_layout) for array in built.expected]
+        outcome = self.runner.run(export.folder / export.artifact.model, path.reader, feeds, scratch, engine,
+                                  output_shapes=tuple(array.shape for array in expected))
         if outcome.status != "ok":
             return failed(outcome.status, outcome.stage, outcome.error, outcome.detail), outcome.seconds
-        expected = [to_layout(array, path.output_layout) for array in built.expected]
         judging = time.perf_counter()
         verdict = compare(expected, outcome.outputs, built.case.tolerance)
         return verdict, {**outcome.seconds, "verdict": time.perf_counter() - judging}
@@ -230,14 +240,15 @@ class ConformanceSession:
                 versions=bundle.versions_text(name, verdict, blame, self.tf_side, self.opencv_side),
                 timeout=self.settings.timeout, memory_limit_mb=self.settings.memory_limit_mb)
         return {"blame": blame, "divergence": None if divergence is None else divergence.as_dict(),
-                "bundle": "" if folder is None else str(folder)}
+                "bundle": "" if folder is None else project_relative(folder)}
 
     def _divergence(self, reference: Reference, path: ExportPath, engine: str, export: Export) -> triage.Divergence:
         """Where OpenCV's layers (run again with fusion off) first leave the path's runtime's tensors."""
         scratch = Path(tempfile.mkdtemp(dir=self._scratch, prefix=f"{reference.case.id}-{path.name}-layers-"))
         expected = [to_layout(array, path.output_layout) for array in reference.expected]
         outcome = self.runner.run(export.folder / export.artifact.model, path.reader,
-                                  opencv_feeds(reference, path, export), scratch, engine, layers=True)
+                                  opencv_feeds(reference, path, export), scratch, engine, layers=True,
+                                  output_shapes=tuple(array.shape for array in expected))
         if outcome.status != "ok":
             return triage.no_comparison(f"the run with layer outputs gave {outcome.status}: {outcome.error}")
         unfused = compare(expected, outcome.outputs, reference.case.tolerance).status
