@@ -26,6 +26,8 @@ from model_zoo.cases import CATALOGUE, FAMILIES
 from model_zoo.export import all_paths
 
 DEFAULT_OPENCV = "4.9"
+DEFAULT_MAX_EXAMPLES = 3  # per fuzz test: 28 tests x 3 examples keep the fuzz part of a CI env near 2 minutes
+CELL_PARAMETERS = ("cell", "blob")  # a test with one of these records one cell (a blob: conformance/test_preprocessing)
 _SESSION = pytest.StashKey()
 
 
@@ -67,6 +69,10 @@ def pytest_addoption(parser):
     group.addoption("--cell-timeout", type=float, default=float(os.environ.get("CONFORMANCE_CELL_TIMEOUT", 60)),
                     help="seconds one cell may spend in OpenCV before it is a timeout (env CONFORMANCE_CELL_TIMEOUT;"
                          " the slowest cell of the 40 measured envs took 0.04 s to import and run)")
+    group.addoption("--max-examples", type=int,
+                    default=int(os.environ.get("CONFORMANCE_MAX_EXAMPLES", DEFAULT_MAX_EXAMPLES)),
+                    help="hypothesis examples per fuzz test (conformance/test_fuzz.py; env CONFORMANCE_MAX_EXAMPLES; "
+                         f"default {DEFAULT_MAX_EXAMPLES} for CI, 200 in the nightly job)")
     group.addoption("--worker-memory-mb", type=int,
                     default=int(os.environ.get("CONFORMANCE_WORKER_MEMORY_MB", DEFAULT_MEMORY_LIMIT_MB)),
                     help="address-space cap of an OpenCV worker in MiB, 0 for none (env CONFORMANCE_WORKER_MEMORY_MB)")
@@ -137,7 +143,8 @@ def conformance(request):
     reporter = request.config.pluginmanager.get_plugin("terminalreporter")
     session.prefetch(cells, request.config.getoption("--jobs"), lambda line: reporter.write_line(line))
     yield session
-    selected = sum(1 for item in request.session.items if "cell" in getattr(item, "fixturenames", ()))
+    selected = sum(1 for item in request.session.items
+                   if any(name in getattr(item, "fixturenames", ()) for name in CELL_PARAMETERS))
     # a run without cells (only the determinism tests) leaves the env's results file as it was
     session.close(complete=len(session.results.cells) == selected, write=selected > 0)
 
@@ -153,8 +160,8 @@ def pytest_terminal_summary(terminalreporter, config):
     write(f"{len(cells)} cells -> {session.results.file}")
     summary = summarize([(column(c.path, c.engine), c.status) for c in cells])
     write("by status: " + ", ".join(f"{s} {n}" for s, n in summary["overall"].items() if n))
-    order = [p.name for p in all_paths()]
-    paths = sorted(summary["per_path"], key=lambda name: (order.index(name.split(" ")[0]), name))
+    rank = {p.name: index for index, p in enumerate(all_paths())}  # then other columns (blob-from-image) by name
+    paths = sorted(summary["per_path"], key=lambda name: (rank.get(name.split(" ")[0], len(rank)), name))
     width = max(len(p) for p in paths) if paths else 0
     for path in paths:
         shown = summary["per_path"][path]
