@@ -25,6 +25,7 @@ ENGINES = ("classic", "new", "auto")  # OpenCV 5.x readers take an engine; each 
 # only OpenCV and numpy in its own environment (conformance/opencv_env.py).
 TF_SIDE_REQUIREMENTS = (
     (None, "pytest>=8"),
+    (None, "hypothesis"),  # the fuzz tests (conformance/test_fuzz.py)
     (None, "packaging"),
     (None, "uv"),
     (None, "onnx"),
