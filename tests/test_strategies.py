@@ -1,5 +1,5 @@
 """The fuzz tests' helpers without TensorFlow: drawn configurations, their ids, their printed Case(...) lines, the
-fuzz judgement; and the preprocessing table's pure parts."""
+fuzz judgement."""
 from types import SimpleNamespace
 
 import pytest
@@ -9,7 +9,6 @@ from hypothesis import strategies as st
 from conformance import known_failures
 from conformance.fuzz import fuzz_judgement
 from conformance.strategies import FAMILIES, LayerConfig, argument_token, target_shape
-from model_zoo import preprocessing
 from model_zoo.case import Case, apply_layer
 
 any_config = st.one_of(*FAMILIES.values())
@@ -80,32 +79,3 @@ ENTRY = known_failures.KnownFailure(case=("fuzz-conv2d-*-bias-*",), path=("tflit
 def test_fuzz_judgement_accepts_a_class_entry_but_no_other_failure(status, entry, ok, kind):
     judgement = fuzz_judgement(status, entry)
     assert (judgement.ok, judgement.kind) == (ok, kind)
-
-
-def test_preprocessing_combinations_are_unique_and_name_their_opencv_call():
-    ids = [blob.id for blob in preprocessing.BLOBS]
-    assert len(ids) == len(set(ids))
-    assert {blob.path for blob in preprocessing.BLOBS} == {"blob-from-image", "blob-from-images"}
-    batch = preprocessing.by_id("batch-resize")
-    assert batch.opencv_function == "blobFromImages"
-    assert batch.opencv_arguments() == {"scalefactor": 1 / 255, "mean": [0.0, 0.0, 0.0], "swapRB": True,
-                                        "crop": False, "size": [16, 16]}
-
-
-@pytest.mark.parametrize(("blob", "image", "resized"), [
-    (preprocessing.Blob("a", ((24, 32),)), (24, 32), None),  # no size: no resize
-    (preprocessing.Blob("b", ((24, 32),), size=(32, 24)), (24, 32), None),  # the image's own size
-    (preprocessing.Blob("c", ((24, 32),), size=(20, 10)), (24, 32), (10, 20)),  # (width, height) -> (h, w)
-    (preprocessing.Blob("d", ((24, 32),), size=(12, 12), crop=True), (24, 32), (12, 16)),  # factor 0.5
-    (preprocessing.Blob("e", ((24, 32),), size=(16, 16), crop=True), (24, 32), (16, 21)),  # 0.667: 21.33 -> 21
-])
-def test_the_size_opencv_resizes_to(blob, image, resized):
-    assert preprocessing.resized_size(blob, *image) == resized
-
-
-def test_seeded_images_are_uint8_bgr_and_the_same_every_time():
-    blob = preprocessing.by_id("batch-resize")
-    first, second = preprocessing.seeded_images(blob), preprocessing.seeded_images(blob)
-    assert [image.shape for image in first] == [(24, 32, 3), (32, 24, 3)]
-    assert all(image.dtype.name == "uint8" for image in first)
-    assert all((a == b).all() for a, b in zip(first, second, strict=True))
