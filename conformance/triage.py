@@ -132,7 +132,9 @@ def first_divergence(layers: list[tuple[str, np.ndarray]], tensors: Mapping[str,
         if want.size != got.size or np.squeeze(want).shape != np.squeeze(got).shape:
             continue
         compared += 1
-        verdict = compare([np.squeeze(want)], [np.squeeze(got).astype(np.float32)], tolerance)
+        # atleast_1d: a one-element layer (a LayerNormalization's mean) squeezes to 0-d, which measure() cannot index
+        verdict = compare([np.atleast_1d(np.squeeze(want))], [np.atleast_1d(np.squeeze(got)).astype(np.float32)],
+                          tolerance)
         if verdict.status != "pass":
             return Divergence(name, position, verdict.metrics.max_abs, verdict.metrics.mean_abs, compared,
                               len(layers), unfused)

@@ -91,6 +91,12 @@ def test_same_size_but_another_shape_is_not_compared():
     assert found.compared == 0 and found.layer is None
 
 
+def test_a_one_element_layer_is_compared_too():
+    layers = [("mean", np.full((1, 1, 1, 1), 2.0, np.float32))]  # squeezes to 0-d (layernorm-hwc's moments)
+    found = first_divergence(layers, {"mean": np.full((1, 1), 1.0, np.float32)}, None, TOLERANCE, "mismatch")
+    assert (found.compared, found.layer, found.max_abs) == (1, "mean", 1.0)
+
+
 def test_a_mismatch_that_vanishes_without_fusion_blames_fusion():
     found = first_divergence([("a", X)], {"a": X}, None, TOLERANCE, "pass")
     assert "layer fusion is at fault" in found.line()
