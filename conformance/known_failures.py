@@ -2,7 +2,8 @@
 
 Every entry names cases, paths and OpenCV 5.x reader engines (an fnmatch pattern or a list of them), TF, Keras
 and OpenCV version ranges (PEP 440 specifiers, empty for any), the expected status, a reason and an upstream
-link where one exists.
+link where one exists. An entry marked `flaky` describes a cell measured to be nondeterministic: it may pass or
+fail with its status, and nothing else.
 A listed cell that passes or fails differently fails the run, so an upstream fix or regression shows up;
 an unlisted failure fails it too.
 """
@@ -19,7 +20,7 @@ from packaging.version import Version
 from conformance.verdict import STATUSES
 
 KNOWN_FAILURES_FILE = Path(__file__).with_name("known_failures.toml")
-FIELDS = {"case", "path", "engine", "tf", "keras", "opencv", "status", "reason", "link"}
+FIELDS = {"case", "path", "engine", "tf", "keras", "opencv", "status", "reason", "link", "flaky"}
 PATTERN_FIELDS = ("case", "path", "engine")
 RANGE_FIELDS = ("tf", "keras", "opencv")
 
@@ -39,6 +40,7 @@ class KnownFailure:
     keras: str = ""
     opencv: str = ""
     link: str = ""
+    flaky: bool = False  # measured nondeterministic: the cell passes on some runs and fails with `status` on others
 
     def matches(self, cell: CellKey, versions: Versions) -> bool:
         return all(
@@ -86,6 +88,8 @@ def _entry(raw: dict, where: str) -> KnownFailure:
         raise KnownFailuresError(f"{where}: unknown fields {sorted(unknown)}, missing fields {sorted(missing)}")
     if raw["status"] not in STATUSES or raw["status"] == "pass":
         raise KnownFailuresError(f"{where}: status {raw['status']!r} is not a failure status word")
+    if not isinstance(raw.get("flaky", False), bool):
+        raise KnownFailuresError(f"{where}: flaky must be true or false")
     if not isinstance(raw["reason"], str) or not raw["reason"].strip():
         raise KnownFailuresError(f"{where}: the reason must say what fails")
     for field in RANGE_FIELDS:
@@ -118,7 +122,10 @@ def judge(status: str, entry: KnownFailure | None) -> Judgement:
             return Judgement(True, "pass", "pass")
         return Judgement(False, "unexpected-failure", f"{status}, and no known-failure entry covers this cell")
     if status == entry.status:
-        return Judgement(True, "known", f"known {status}: {entry.reason}", entry)
+        return Judgement(True, "known", f"known {status}{' (flaky)' if entry.flaky else ''}: {entry.reason}", entry)
+    if status == "pass" and entry.flaky:
+        return Judgement(True, "known", f"passed this time, known to be flaky ({entry.status} on other runs): "
+                                        f"{entry.reason}", entry)
     if status == "pass":
         return Judgement(False, "now-passes",
                          f"now passes, but is listed as known {entry.status} ({entry.reason}): remove the entry", entry)

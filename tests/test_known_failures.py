@@ -82,6 +82,15 @@ def test_listed_cell_failing_differently_fails_the_run(entries):
     assert not judgement.ok and judgement.kind == "fails-differently"
 
 
+def test_a_flaky_entry_accepts_a_pass_or_its_status_and_nothing_else():
+    flaky = kf.parse(ENTRY.replace('status = "import-error"', 'status = "mismatch"\nflaky = true'))[0]
+    assert flaky.flaky and not kf.parse(ENTRY)[0].flaky
+    assert kf.judge("mismatch", flaky).ok and "(flaky)" in kf.judge("mismatch", flaky).message
+    passed = kf.judge("pass", flaky)
+    assert passed.ok and passed.kind == "known" and "passed this time" in passed.message
+    assert kf.judge("crash", flaky).kind == "fails-differently"
+
+
 def test_unlisted_failure_fails_the_run():
     judgement = kf.judge("mismatch", None)
     assert not judgement.ok and judgement.kind == "unexpected-failure"
@@ -98,6 +107,7 @@ def test_unlisted_pass_is_green():
     ('[[known]]\ncase = "*"\npath = "*"\nstatus = "crash"\n', "missing fields"),
     ('[[known]]\ncase = "*"\npath = "*"\nstatus = "crash"\nreason = "r"\nwhy = "x"\n', "unknown fields"),
     ('[[known]]\ncase = []\npath = "*"\nstatus = "crash"\nreason = "r"\n', "list of patterns"),
+    ('[[known]]\ncase = "*"\npath = "*"\nstatus = "crash"\nreason = "r"\nflaky = "yes"\n', "true or false"),
 ])
 def test_malformed_entries_are_refused(text, complaint):
     with pytest.raises(kf.KnownFailuresError, match=complaint):
