@@ -72,7 +72,7 @@ def pytest_addoption(parser):
     group.addoption("--max-examples", type=int,
                     default=int(os.environ.get("CONFORMANCE_MAX_EXAMPLES", DEFAULT_MAX_EXAMPLES)),
                     help="hypothesis examples per fuzz test (conformance/test_fuzz.py; env CONFORMANCE_MAX_EXAMPLES; "
-                         f"default {DEFAULT_MAX_EXAMPLES} for CI, 200 in the nightly job)")
+                         f"default {DEFAULT_MAX_EXAMPLES} for CI, 50 in the nightly job; 0 turns fuzzing off)")
     group.addoption("--worker-memory-mb", type=int,
                     default=int(os.environ.get("CONFORMANCE_WORKER_MEMORY_MB", DEFAULT_MEMORY_LIMIT_MB)),
                     help="address-space cap of an OpenCV worker in MiB, 0 for none (env CONFORMANCE_WORKER_MEMORY_MB)")

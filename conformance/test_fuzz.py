@@ -25,11 +25,14 @@ PATHS = ("tf-frozen-optimized", "onnx-keras", "tflite")  # the recipe to use per
 @pytest.mark.parametrize("path_name", PATHS)
 @pytest.mark.parametrize("family", strategies.FAMILIES, ids=lambda family: f"fuzz-{family}")
 def test_fuzz(family, path_name, conformance, request, tmp_path_factory):
+    examples = request.config.getoption("--max-examples")
+    if examples < 1:
+        pytest.skip(f"fuzzing is off (--max-examples {examples})")
     path = by_name(path_name)
     store = fuzz.scratch_store(tmp_path_factory.mktemp(f"fuzz-{family}-{path_name}"))
     tally = fuzz.tally(request.config, f"fuzz-{family}-{path_name}")
 
-    @settings(max_examples=request.config.getoption("--max-examples"), derandomize=True, database=None,
+    @settings(max_examples=examples, derandomize=True, database=None,
               deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
     @given(config=strategies.FAMILIES[family])
     def parity(config):
