@@ -3,7 +3,7 @@
 Every entry names cases, paths and OpenCV 5.x reader engines (an fnmatch pattern or a list of them), TF, Keras
 and OpenCV version ranges (PEP 440 specifiers, empty for any), the expected status, a reason and an upstream
 link where one exists. An entry marked `flaky` describes a cell measured to be nondeterministic: it may pass or
-fail with its status, and nothing else.
+fail with its status (or one of its list of statuses), and nothing else.
 A listed cell that passes or fails differently fails the run, so an upstream fix or regression shows up;
 an unlisted failure fails it too.
 """
@@ -33,14 +33,18 @@ Versions = tuple[str, str, str]  # TF, Keras in use, OpenCV
 class KnownFailure:
     case: tuple[str, ...]  # fnmatch patterns; a cell matches if its case id matches any
     path: tuple[str, ...]
-    status: str
+    status: str  # the status word; a flaky entry may give several, shown joined by " | "
     reason: str
     engine: tuple[str, ...] = ("*",)  # "" is the cell of an OpenCV without engines, which "*" matches too
     tf: str = ""
     keras: str = ""
     opencv: str = ""
     link: str = ""
-    flaky: bool = False  # measured nondeterministic: the cell passes on some runs and fails with `status` on others
+    flaky: bool = False  # measured nondeterministic: from run to run the cell passes or fails with one of `statuses`
+
+    @property
+    def statuses(self) -> tuple[str, ...]:
+        return tuple(self.status.split(" | "))
 
     def matches(self, cell: CellKey, versions: Versions) -> bool:
         return all(
@@ -86,10 +90,15 @@ def _entry(raw: dict, where: str) -> KnownFailure:
     missing = {"case", "path", "status", "reason"} - set(raw)
     if unknown or missing:
         raise KnownFailuresError(f"{where}: unknown fields {sorted(unknown)}, missing fields {sorted(missing)}")
-    if raw["status"] not in STATUSES or raw["status"] == "pass":
-        raise KnownFailuresError(f"{where}: status {raw['status']!r} is not a failure status word")
     if not isinstance(raw.get("flaky", False), bool):
         raise KnownFailuresError(f"{where}: flaky must be true or false")
+    statuses = raw["status"] if isinstance(raw["status"], list) else [raw["status"]]
+    for status in statuses:
+        if status not in STATUSES or status == "pass":
+            raise KnownFailuresError(f"{where}: status {status!r} is not a failure status word")
+    if len(statuses) != 1 and not raw.get("flaky"):
+        raise KnownFailuresError(f"{where}: {len(statuses)} statuses: a list is for a flaky entry only")
+    raw["status"] = " | ".join(statuses)
     if not isinstance(raw["reason"], str) or not raw["reason"].strip():
         raise KnownFailuresError(f"{where}: the reason must say what fails")
     for field in RANGE_FIELDS:
@@ -121,7 +130,7 @@ def judge(status: str, entry: KnownFailure | None) -> Judgement:
         if status == "pass":
             return Judgement(True, "pass", "pass")
         return Judgement(False, "unexpected-failure", f"{status}, and no known-failure entry covers this cell")
-    if status == entry.status:
+    if status in entry.statuses:
         return Judgement(True, "known", f"known {status}{' (flaky)' if entry.flaky else ''}: {entry.reason}", entry)
     if status == "pass" and entry.flaky:
         return Judgement(True, "known", f"passed this time, known to be flaky ({entry.status} on other runs): "

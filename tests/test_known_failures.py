@@ -91,6 +91,16 @@ def test_a_flaky_entry_accepts_a_pass_or_its_status_and_nothing_else():
     assert kf.judge("crash", flaky).kind == "fails-differently"
 
 
+def test_a_flaky_entry_may_list_the_statuses_it_was_measured_with():
+    text = ENTRY.replace('status = "import-error"', 'status = ["import-error", "forward-error"]')
+    with pytest.raises(kf.KnownFailuresError, match="a list is for a flaky entry only"):
+        kf.parse(text)
+    flaky = kf.parse(text.replace("reason =", "flaky = true\nreason ="))[0]
+    assert flaky.statuses == ("import-error", "forward-error") and flaky.status == "import-error | forward-error"
+    assert all(kf.judge(status, flaky).ok for status in ("import-error", "forward-error", "pass"))
+    assert kf.judge("shape-mismatch", flaky).kind == "fails-differently"
+
+
 def test_unlisted_failure_fails_the_run():
     judgement = kf.judge("mismatch", None)
     assert not judgement.ok and judgement.kind == "unexpected-failure"
@@ -108,6 +118,7 @@ def test_unlisted_pass_is_green():
     ('[[known]]\ncase = "*"\npath = "*"\nstatus = "crash"\nreason = "r"\nwhy = "x"\n', "unknown fields"),
     ('[[known]]\ncase = []\npath = "*"\nstatus = "crash"\nreason = "r"\n', "list of patterns"),
     ('[[known]]\ncase = "*"\npath = "*"\nstatus = "crash"\nreason = "r"\nflaky = "yes"\n', "true or false"),
+    ('[[known]]\ncase = "*"\npath = "*"\nstatus = ["crash", "ok"]\nflaky = true\nreason = "r"\n', "not a failure"),
 ])
 def test_malformed_entries_are_refused(text, complaint):
     with pytest.raises(kf.KnownFailuresError, match=complaint):
