@@ -10,7 +10,6 @@ stay consistent with it.
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import sys
 from collections import defaultdict
@@ -18,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from conformance import known_failures
-from conformance.results import read
+from conformance.results import read, to_text
 from model_zoo.versions import tensorflow_version
 
 
@@ -77,7 +76,7 @@ def main(argv: list[str] | None = None) -> int:
         failing[document["env"]] = rejudge(document, entries)
         if options.write:
             temporary = file.with_suffix(".json.tmp")
-            temporary.write_text(json.dumps(document, indent=1) + "\n")
+            temporary.write_text(to_text(document))
             os.replace(temporary, file)
     print("\n".join(report(failing)))
     total = sum(len(cells) for cells in failing.values())

@@ -36,6 +36,7 @@ def test_write_refreshes_the_file_and_the_exit_code_says_whether_anything_fails(
     file.write_text(json.dumps(document("4.7.0", ("b", "mismatch"))))
     assert rejudge.main(["--write", str(file)]) == 1
     assert json.loads(file.read_text())["cells"][0]["outcome"] == "unexpected-failure"
+    assert file.read_text().count('\n  {"case"') == 1  # written as a run writes it: a line per cell
     assert "unexpected-failure: tflite mismatch: e" in capsys.readouterr().out
 
 
