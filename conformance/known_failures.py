@@ -11,6 +11,7 @@ an unlisted failure fails it too.
 from __future__ import annotations
 
 import fnmatch
+import hashlib
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,7 +19,7 @@ from pathlib import Path
 from packaging.specifiers import InvalidSpecifier, SpecifierSet
 from packaging.version import Version
 
-from conformance.verdict import STATUSES
+from conformance.verdict import NOT_APPLICABLE, STATUSES
 
 KNOWN_FAILURES_FILE = Path(__file__).with_name("known_failures.toml")
 FIELDS = {"case", "path", "engine", "tf", "keras", "opencv", "status", "reason", "link", "flaky"}
@@ -44,6 +45,13 @@ class KnownFailure:
     flaky: bool = False  # measured nondeterministic: from run to run the cell passes or fails with one of `statuses`
 
     @property
+    def id(self) -> str:
+        """A stable name for the entry, from what it covers (not its place in the file nor its reason's wording):
+        results files refer to it instead of repeating the reason."""
+        covered = repr((self.case, self.path, self.engine, self.tf, self.keras, self.opencv, self.status))
+        return "kf-" + hashlib.sha256(covered.encode()).hexdigest()[:8]
+
+    @property
     def statuses(self) -> tuple[str, ...]:
         return tuple(self.status.split(" | "))
 
@@ -62,7 +70,7 @@ class Judgement:
     """How a cell's status stands against the known failures: `ok` says whether the run may stay green."""
 
     ok: bool
-    kind: str  # pass | known | unexpected-failure | now-passes | fails-differently
+    kind: str  # pass | known | n/a | unexpected-failure | now-passes | fails-differently
     message: str
     entry: KnownFailure | None = None
 
@@ -95,7 +103,7 @@ def _entry(raw: dict, where: str) -> KnownFailure:
         raise KnownFailuresError(f"{where}: flaky must be true or false")
     statuses = raw["status"] if isinstance(raw["status"], list) else [raw["status"]]
     for status in statuses:
-        if status not in STATUSES or status == "pass":
+        if status not in STATUSES or status in ("pass", NOT_APPLICABLE):
             raise KnownFailuresError(f"{where}: status {status!r} is not a failure status word")
     if not statuses:
         raise KnownFailuresError(f"{where}: status must be a status word or a list of them")
@@ -120,6 +128,10 @@ def load(path: Path = KNOWN_FAILURES_FILE) -> list[KnownFailure]:
     return parse(path.read_text(), path.name)
 
 
+def by_id(entries: list[KnownFailure]) -> dict[str, KnownFailure]:
+    return {entry.id: entry for entry in entries}
+
+
 def find(entries: list[KnownFailure], cell: CellKey, versions: Versions) -> KnownFailure | None:
     """The first entry covering the cell (case, path, engine) at these (TF, Keras, OpenCV) versions, or None."""
     return next((e for e in entries if e.matches(cell, versions)), None)
@@ -127,6 +139,10 @@ def find(entries: list[KnownFailure], cell: CellKey, versions: Versions) -> Know
 
 def judge(status: str, entry: KnownFailure | None) -> Judgement:
     """Strict comparison of a measured status with the cell's known-failure entry (None if unlisted)."""
+    if status == NOT_APPLICABLE:
+        return Judgement(entry is None, NOT_APPLICABLE if entry is None else "fails-differently",
+                         "not applicable: this TF side does not offer the route" if entry is None else
+                         f"not applicable here, but listed as known {entry.status}: narrow the entry", entry)
     if entry is None:
         if status == "pass":
             return Judgement(True, "pass", "pass")

@@ -30,6 +30,7 @@ TF_SIDE_REQUIREMENTS = (
     (None, "uv"),
     (None, "onnx"),
     (None, "onnxruntime"),
+    (None, "onnxslim==0.1.98"),  # onnx-simplified; pure Python, installs on every TF side
     (None, "tensorflow-cpu=={tf}.*"),
     (("2.12", "2.15"), "tf2onnx==1.16.1"),  # pins protobuf < 4, which TF <= 2.15 accepts
     (("2.16", None), "tf2onnx==1.17.0"),  # the first tf2onnx that converts Keras 3 models
@@ -146,11 +147,11 @@ def install_failure(log: str, limit: int = 600) -> str:
 
 
 def not_installable_document(name: str, reason: str) -> dict:
-    """A results file (schema 2, no cells) for an env whose TF side could not be installed: the support table
+    """A results file (schema 3, no cells) for an env whose TF side could not be installed: the support table
     shows the reason in its place instead of a hole."""
     pair = by_name(name)
     return {
-        "schema": 2, "env": name, "started": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
+        "schema": 3, "env": name, "started": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
         "complete": True, "selection": None, "requested": {"opencv": pair.opencv}, "not_installable": reason,
         "tf_side": {"tensorflow-cpu": f"{pair.tf}.*", "keras2": pair.keras2}, "opencv_side": {"opencv": pair.opencv},
         "carried_cells": 0, "summary": {}, "cells": [],

@@ -83,7 +83,7 @@ def record(session: Any, blob: Blob, verdict: Verdict) -> BlobResult:
         case=blob.case_id, path=blob.path, family=FAMILY, status=verdict.status, stage=verdict.stage,
         error=verdict.error, metrics=None if verdict.metrics is None else verdict.metrics.as_dict(),
         tolerance=blob.tolerance.max_abs,
-        known=None if entry is None else {"status": entry.status, "reason": entry.reason, "link": entry.link},
+        known=None if entry is None else entry.id,
         outcome=judgement.kind, detail=verdict.detail,
     ))
     arguments = ", ".join(f"{name}={value!r}" for name, value in blob.opencv_arguments().items())

@@ -10,14 +10,13 @@ stay consistent with it.
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 from collections import defaultdict
 from pathlib import Path
 from typing import Any
 
 from conformance import known_failures
-from conformance.results import read, to_text
+from conformance.results import committed, read, to_text, write_atomically
 from model_zoo.versions import tensorflow_version
 
 
@@ -34,8 +33,7 @@ def rejudge(document: dict[str, Any], entries: list[known_failures.KnownFailure]
     for cell in document["cells"]:
         entry = known_failures.find(entries, (cell["case"], cell["path"], cell.get("engine", "")), versions)
         judgement = known_failures.judge(cell["status"], entry)
-        cell["known"] = None if entry is None else {"status": entry.status, "reason": entry.reason,
-                                                    "link": entry.link}
+        cell["known"] = None if entry is None else entry.id
         cell["outcome"] = judgement.kind
         if not judgement.ok:
             failing.append(cell)
@@ -75,9 +73,7 @@ def main(argv: list[str] | None = None) -> int:
             continue
         failing[document["env"]] = rejudge(document, entries)
         if options.write:
-            temporary = file.with_suffix(".json.tmp")
-            temporary.write_text(to_text(document))
-            os.replace(temporary, file)
+            write_atomically(file, to_text(committed(document)))
     print("\n".join(report(failing)))
     total = sum(len(cells) for cells in failing.values())
     print(f"{total} cells in {sum(bool(c) for c in failing.values())} of {len(failing)} envs would fail a run")

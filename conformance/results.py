@@ -1,5 +1,11 @@
 """The results file `reports/results/<env>.json`: versions of both sides and one record per cell.
 
+Committed, so compact and the same bytes wherever the checkout lives (`committed`): a cell names its
+known-failure entry by id instead of repeating its reason, keeps no timings, tracebacks or local folders (those
+stay in the run's full file, `reports/results/local/<env>.json`, git-ignored), leaves out fields at their
+default, rounds numbers to 4 significant digits and shows no absolute path (`location_free`). `started` honours
+SOURCE_DATE_EPOCH, so two runs of the same code and versions can be compared byte for byte.
+
 Durable as a run goes: the file is written (atomically) when the first cell is measured, each later cell is
 appended to `<env>.json.journal` as one JSON line, and the end of the run writes the whole file again and
 removes the journal. A run killed at any moment loses at most the cell in flight: readers (`read`, the
@@ -12,13 +18,16 @@ from __future__ import annotations
 import datetime
 import json
 import os
-from dataclasses import dataclass, field
+import re
+from dataclasses import MISSING, dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
 from conformance.verdict import summarize
 
-SCHEMA_VERSION = 2  # 2: cells carry the OpenCV 5.x reader `engine`; `not_installable`
+SCHEMA_VERSION = 3  # 2: cells carry the OpenCV 5.x reader `engine`; `not_installable`. 3: the compact form
+LOCAL_FIELDS = ("seconds", "export_cached", "detail", "bundle")  # only in the local full file
+SIGNIFICANT_DIGITS = 4
 
 
 @dataclass
@@ -27,12 +36,12 @@ class CellRecord:
     path: str
     family: str
     status: str
-    stage: str
-    error: str
-    metrics: dict[str, float] | None
-    tolerance: float
-    known: dict[str, str] | None  # the known-failure entry that covers the cell: status, reason, link
-    outcome: str  # pass | known | unexpected-failure | now-passes | fails-differently
+    outcome: str  # pass | known | n/a | unexpected-failure | now-passes | fails-differently
+    stage: str = ""
+    error: str = ""
+    metrics: dict[str, float] | None = None
+    tolerance: float = 1e-4
+    known: str | None = None  # the id of the known-failure entry that covers the cell (known_failures.toml)
     seconds: dict[str, float] = field(default_factory=dict)
     export_cached: bool = False
     detail: str = ""  # a crashed worker's stderr tail, an export's traceback, OpenCV's full exception text
@@ -41,6 +50,8 @@ class CellRecord:
     blame: dict[str, Any] | None = None  # blame (converter | opencv | harness-unknown), evidence, runtime numbers
     divergence: dict[str, Any] | None = None  # mismatch cells: the first diverging OpenCV layer
     bundle: str = ""  # the reproducer folder, "" when none was written
+    # routes judged against their own runtime (quantized TFLite): OpenCV's error against TF's float output
+    float_metrics: dict[str, float] | None = None
 
     @property
     def key(self) -> tuple[str, str, str]:
@@ -59,7 +70,7 @@ class ResultsFile:
     selection: str | None = None
     cells: list[CellRecord] = field(default_factory=list)
     carried: list[dict[str, Any]] = field(default_factory=list)  # cells kept from a previous run
-    started: str = field(default_factory=lambda: datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"))
+    started: str = field(default_factory=lambda: started_now())
     _journal: Any = None  # the open journal of this run, once its first cell is on disk
 
     def add(self, record: CellRecord) -> None:
@@ -118,15 +129,77 @@ class ResultsFile:
         }
 
     def write(self, complete: bool) -> None:
-        """Write the whole file atomically; the journal, whose cells it now holds, is removed."""
-        self.file.parent.mkdir(parents=True, exist_ok=True)
-        temporary = self.file.with_suffix(".json.tmp")
-        temporary.write_text(to_text(self.document(complete)))
-        os.replace(temporary, self.file)
+        """Write the full file (local) and the committed one atomically; the journal, whose cells they now hold,
+        is removed."""
+        document = self.document(complete)
+        write_atomically(local_of(self.file), to_text(document))
+        write_atomically(self.file, to_text(committed(document)))
         if self._journal is not None:
             self._journal.close()
             self._journal = None
         journal_of(self.file).unlink(missing_ok=True)
+
+
+def started_now() -> str:
+    """The run's start (UTC, seconds), or SOURCE_DATE_EPOCH's time where that is set."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    moment = (datetime.datetime.fromtimestamp(int(epoch), datetime.UTC) if epoch and epoch.isdigit()
+              else datetime.datetime.now(datetime.UTC))
+    return moment.isoformat(timespec="seconds")
+
+
+def write_atomically(file: Path, text: str) -> None:
+    file.parent.mkdir(parents=True, exist_ok=True)
+    temporary = file.with_name(f".{file.name}.{os.getpid()}.tmp")
+    temporary.write_text(text)
+    os.replace(temporary, file)
+
+
+def local_of(file: Path) -> Path:
+    """The run's full results file beside the committed one: timings, tracebacks, bundle folders."""
+    return file.parent / "local" / file.name
+
+
+# An absolute path up to a folder whose content is the same on every machine (site-packages, the export cache,
+# a tox env, the checkout): shown from that folder on. Then any other absolute path under a temporary folder.
+_ROOTED = re.compile(r"(?<![\w.])/(?:[^\s\"'/:]+/)*?(?=(?:site-packages|\.conformance-cache|\.tox)/)")
+_TEMPORARY = re.compile(r"(?<![\w.])/(?:tmp|var/tmp|var/folders)/[^\s\"':]+")
+
+
+def location_free(text: str) -> str:
+    """`text` without this machine's absolute paths: under the working directory shown relative to it,
+    `.../site-packages/x` as `site-packages/x`, temporary files as `<tmp>`."""
+    here = str(Path.cwd().resolve())
+    if here != "/":
+        text = text.replace(here + "/", "")
+    return _TEMPORARY.sub("<tmp>", _ROOTED.sub("", text))
+
+
+def _rounded(value: Any) -> Any:
+    if isinstance(value, float):
+        return float(f"{value:.{SIGNIFICANT_DIGITS}g}")
+    if isinstance(value, dict):
+        return {key: _rounded(item) for key, item in value.items()}
+    if isinstance(value, str):
+        return location_free(value)
+    return value
+
+
+CELL_DEFAULTS = {f.name: (f.default if f.default is not MISSING else f.default_factory())
+                 for f in fields(CellRecord) if f.default is not MISSING or f.default_factory is not MISSING}
+
+
+def committed(document: dict[str, Any]) -> dict[str, Any]:
+    """The document as committed: cells without local fields and defaults, rounded, location-free."""
+    def compact(cell: dict[str, Any]) -> dict[str, Any]:
+        return {key: _rounded(value) for key, value in cell.items()
+                if key not in LOCAL_FIELDS and not (key in CELL_DEFAULTS and value == CELL_DEFAULTS[key])}
+    return {**document, "cells": [compact(cell) for cell in document["cells"]]}
+
+
+def expanded(cell: dict[str, Any]) -> dict[str, Any]:
+    """A committed cell with the fields it leaves out at their defaults."""
+    return {**CELL_DEFAULTS, **cell}
 
 
 def to_text(document: dict[str, Any]) -> str:
@@ -183,4 +256,5 @@ def read(file: Path) -> dict[str, Any]:
     schema = document.get("schema") if isinstance(document, dict) else None
     if schema != SCHEMA_VERSION:
         raise ValueError(f"{file}: results schema {schema!r}, this code reads {SCHEMA_VERSION}")
-    return with_journal(document, file)
+    document = with_journal(document, file)
+    return {**document, "cells": [expanded(cell) for cell in document["cells"]]}

@@ -49,11 +49,23 @@ def runtime_check(export: Export, reference: Reference, path: ExportPath) -> tri
     except Exception as error:  # the runtime refuses the artifact
         check = triage.RuntimeCheck(runtime.name, "error", error=first_line(error))
     else:
-        expected = _laid_out(reference.expected, path.output_layout, runtime)
-        check = triage.check_outputs(runtime.name, expected, outputs, reference.case.tolerance)
+        judged, tolerance = judged_against(export, reference)
+        check = triage.check_outputs(runtime.name, _laid_out(judged, path.output_layout, runtime), outputs, tolerance)
     _write_atomically(export.folder / CHECK_FILE,
                       json.dumps({"key": key, "check": vars(check)}, indent=1).encode())
     return check
+
+
+def judged_against(export: Export, reference: Reference) -> tuple[list[np.ndarray], verdict.Tolerance]:
+    """What a cell's outputs are compared with (Keras layout) and within which tolerance: TF's outputs and the
+    case's tolerance, or, for an artifact judged by its own runtime (quantized TFLite), that runtime's outputs
+    kept at export within the route's bound."""
+    artifact = export.artifact
+    if artifact is None or not artifact.judge_outputs:
+        return reference.expected, reference.case.tolerance
+    with np.load(export.folder / artifact.judge_outputs) as stored:
+        judged = [stored[f"arr_{index}"] for index in range(len(stored.files))]
+    return judged, verdict.judged_tolerance(judged, reference.case.tolerance, artifact.bound, artifact.bound_reason)
 
 
 def runtime_tensors(export: Export, reference: Reference, path: ExportPath) -> dict[str, np.ndarray] | str:

@@ -21,7 +21,7 @@ from conformance import bundle, known_failures, opencv_env, prefetch, runtime_ch
 from conformance.layout import to_layout
 from conformance.results import CellRecord, ResultsFile
 from conformance.runner import DEFAULT_MEMORY_LIMIT_MB, OpenCVRunner, worker_command
-from conformance.verdict import Metrics, Verdict, compare, failed
+from conformance.verdict import NOT_APPLICABLE, Metrics, Verdict, compare, failed
 from model_zoo.case import Case
 from model_zoo.export import ExportPath
 from model_zoo.store import ArtifactStore, Export, Reference, first_line
@@ -137,9 +137,12 @@ class ConformanceSession:
             return self._resumed(case, path, done)
         started = time.perf_counter()
         store = self._artifacts()
-        reference, export = store.reference(case), store.cached_export(case, path)
-        verdict, seconds = None, {}
-        if reference is None or export is None:  # only now is TensorFlow needed
+        not_offered = path.not_offered(self.tf_side["keras_in_use"])
+        reference, export = (None, None) if not_offered else (store.reference(case), store.cached_export(case, path))
+        verdict, seconds, float_metrics = None, {}, None
+        if not_offered:
+            verdict = Verdict(NOT_APPLICABLE, "export", not_offered)
+        elif reference is None or export is None:  # only now is TensorFlow needed
             building = time.perf_counter()
             built = self._build(case)
             seconds["build"] = round(time.perf_counter() - building, 4)  # 0 when the previous cell built it
@@ -153,11 +156,11 @@ class ConformanceSession:
             if export.artifact is None:
                 verdict = failed("export-error", "export", export.error, export.detail)
             else:
-                verdict, run_seconds = self.run_opencv(reference, path, engine, export)
+                verdict, run_seconds, float_metrics = self.run_opencv(reference, path, engine, export)
                 seconds.update({k: round(v, 4) for k, v in run_seconds.items()})
         triaging = time.perf_counter()
-        triaged = self._triage(case, path, engine, verdict, reference, export)
-        if verdict.status != "pass":
+        triaged = {} if not_offered else self._triage(case, path, engine, verdict, reference, export)
+        if verdict.status not in ("pass", NOT_APPLICABLE):
             seconds["triage"] = round(time.perf_counter() - triaging, 4)
         seconds["cell"] = round(time.perf_counter() - started, 4)
         entry = known_failures.find(self.known, key, self._versions())
@@ -166,9 +169,9 @@ class ConformanceSession:
             case=case.id, path=path.name, family=case.family, status=verdict.status, stage=verdict.stage,
             error=verdict.error, metrics=None if verdict.metrics is None else verdict.metrics.as_dict(),
             tolerance=case.tolerance.max_abs,
-            known=None if entry is None else {"status": entry.status, "reason": entry.reason, "link": entry.link},
+            known=None if entry is None else entry.id,
             outcome=judgement.kind, seconds=seconds, export_cached=export is not None and export.cached,
-            detail=verdict.detail, engine=engine, **triaged,
+            detail=verdict.detail, engine=engine, float_metrics=float_metrics, **triaged,
         ))
         return CellResult(case, path, engine, verdict, judgement, export,
                           self._message(case, path, engine, verdict, judgement, export, triaged))
@@ -179,7 +182,8 @@ class ConformanceSession:
         if jobs < 2:
             return
         todo = [(case, path) for case, path, engine in cells
-                if not (self.settings.resume and self.results.carried_record((case.id, path.name, engine)))]
+                if not path.not_offered(self.tf_side["keras_in_use"])
+                and not (self.settings.resume and self.results.carried_record((case.id, path.name, engine)))]
         needed = prefetch.missing(self._artifacts(), todo)
         if len(needed) > 1:
             prefetch.export_in_parallel(needed, jobs, self.settings.cache_dir, self.settings.cache_dir / "logs", say)
@@ -194,7 +198,7 @@ class ConformanceSession:
         verdict = Verdict(record.status, record.stage, record.error, metrics, record.detail)
         entry = known_failures.find(self.known, record.key, self._versions())
         judgement = known_failures.judge(verdict.status, entry)
-        record.known = None if entry is None else {"status": entry.status, "reason": entry.reason, "link": entry.link}
+        record.known = None if entry is None else entry.id
         record.outcome = judgement.kind
         self.results.add(record)
         triaged = {"blame": record.blame, "divergence": record.divergence, "bundle": record.bundle}
@@ -202,19 +206,26 @@ class ConformanceSession:
                           self._message(case, path, record.engine, verdict, judgement, None, triaged))
 
     def run_opencv(self, built: Reference | Any, path: ExportPath, engine: str,
-                   export: Export) -> tuple[Verdict, dict[str, float]]:
+                   export: Export) -> tuple[Verdict, dict[str, float], dict[str, float] | None]:
         """OpenCV's verdict on an export of `built` (a Reference or a BuiltCase: its case, inputs and TF's
-        outputs), and the OpenCV side's timings."""
+        outputs), the OpenCV side's timings, and, for a route judged against its own runtime, the error against
+        TF's float output (None otherwise)."""
         feeds = opencv_feeds(built, path, export)
         scratch = Path(tempfile.mkdtemp(dir=self._scratch, prefix=f"{built.case.id}-{path.name}-{engine}-"))
-        expected = [to_layout(array, path.output_layout) for array in built.expected]
+        judged, tolerance = runtime_check.judged_against(export, built)
+        expected = [to_layout(array, path.output_layout) for array in judged]
         outcome = self.runner.run(export.folder / export.artifact.model, path.reader, feeds, scratch, engine,
                                   output_shapes=tuple(array.shape for array in expected))
         if outcome.status != "ok":
-            return failed(outcome.status, outcome.stage, outcome.error, outcome.detail), outcome.seconds
+            return failed(outcome.status, outcome.stage, outcome.error, outcome.detail), outcome.seconds, None
         judging = time.perf_counter()
-        verdict = compare(expected, outcome.outputs, built.case.tolerance)
-        return verdict, {**outcome.seconds, "verdict": time.perf_counter() - judging}
+        verdict = compare(expected, outcome.outputs, tolerance)
+        float_metrics = None
+        if judged is not built.expected:
+            against_tf = compare([to_layout(array, path.output_layout) for array in built.expected], outcome.outputs,
+                                 built.case.tolerance)
+            float_metrics = None if against_tf.metrics is None else against_tf.metrics.as_dict()
+        return verdict, {**outcome.seconds, "verdict": time.perf_counter() - judging}, float_metrics
 
     def _triage(self, case: Case, path: ExportPath, engine: str, verdict: Verdict, reference: Reference | None,
                 export: Export | None) -> dict[str, Any]:
@@ -229,14 +240,16 @@ class ConformanceSession:
         check = runtime_check.runtime_check(export, reference, path) if runnable else None
         blame = triage.decide_blame(verdict, check).as_dict()
         divergence = self._divergence(reference, path, engine, export) if verdict.status == "mismatch" else None
+        judged, tolerance = (runtime_check.judged_against(export, reference) if runnable and reference is not None
+                             else ([] if reference is None else reference.expected, case.tolerance))
         if folder is not None:
             name = cell_id(case, path, engine)
             bundle.write_bundle(
                 folder, cell=name, model=export.folder / export.artifact.model if runnable else None,
                 reader=path.reader, engine=engine,
                 inputs=[] if reference is None else opencv_feeds(reference, path, export),
-                expected=[] if reference is None else [to_layout(a, path.output_layout) for a in reference.expected],
-                tolerance=case.tolerance, suite=verdict,
+                expected=[] if reference is None else [to_layout(a, path.output_layout) for a in judged],
+                tolerance=tolerance, suite=verdict,
                 versions=bundle.versions_text(name, verdict, blame, self.tf_side, self.opencv_side),
                 timeout=self.settings.timeout, memory_limit_mb=self.settings.memory_limit_mb)
         return {"blame": blame, "divergence": None if divergence is None else divergence.as_dict(),
@@ -245,20 +258,21 @@ class ConformanceSession:
     def _divergence(self, reference: Reference, path: ExportPath, engine: str, export: Export) -> triage.Divergence:
         """Where OpenCV's layers (run again with fusion off) first leave the path's runtime's tensors."""
         scratch = Path(tempfile.mkdtemp(dir=self._scratch, prefix=f"{reference.case.id}-{path.name}-layers-"))
-        expected = [to_layout(array, path.output_layout) for array in reference.expected]
+        judged, tolerance = runtime_check.judged_against(export, reference)
+        expected = [to_layout(array, path.output_layout) for array in judged]
         outcome = self.runner.run(export.folder / export.artifact.model, path.reader,
                                   opencv_feeds(reference, path, export), scratch, engine, layers=True,
                                   output_shapes=tuple(array.shape for array in expected))
         if outcome.status != "ok":
             return triage.no_comparison(f"the run with layer outputs gave {outcome.status}: {outcome.error}")
-        unfused = compare(expected, outcome.outputs, reference.case.tolerance).status
+        unfused = compare(expected, outcome.outputs, tolerance).status
         if outcome.layers_error:
             return triage.no_comparison(f"this OpenCV gives no layer outputs: {outcome.layers_error}", unfused)
         tensors = runtime_check.runtime_tensors(export, reference, path)
         if isinstance(tensors, str):
             return triage.no_comparison(tensors, unfused, len(outcome.layers))
         return triage.first_divergence(outcome.layers, tensors, runtime_check.layer_layout(export),
-                                       reference.case.tolerance, unfused)
+                                       tolerance, unfused)
 
     def _build(self, case: Case) -> Any:
         """`build_or_defect(case)`, kept while consecutive cells share it (cells come case by case)."""
@@ -303,6 +317,8 @@ class ConformanceSession:
             lines.append(f"upstream: {judgement.entry.link}")
         if export is not None:
             lines.append(f"artifact: {export.folder}")
+        elif verdict.status == NOT_APPLICABLE:
+            lines.append("not applicable: nothing was exported, nothing run")
         elif verdict.stage == "build":
             lines.append(f"case defect: fix the case {case.id!r} in model_zoo/cases/ (no export was attempted)")
         else:

@@ -19,7 +19,14 @@ STATUSES = (
     "crash",
     "timeout",
     "unsupported",
+    "n/a",
 )
+NOT_APPLICABLE = "n/a"  # the TF side does not offer the route (Keras-native export on Keras 2): never a failure
+
+
+def counted(status: str) -> bool:
+    """Whether a cell of this status counts in pass rates (a route its TF side does not offer does not)."""
+    return status != NOT_APPLICABLE
 
 
 @dataclass(frozen=True)
@@ -60,6 +67,21 @@ def failed(status: str, stage: str, error: str, detail: str = "") -> Verdict:
     return Verdict(status, stage, line, detail=detail or (error if line != error else ""))
 
 
+def output_scale(expected: list[np.ndarray]) -> float:
+    """What tolerances are relative to: max(1, the largest finite |value| of the expected outputs)."""
+    finite_expected = [np.abs(w[np.isfinite(w)]) for w in expected]
+    return max(1.0, max((float(w.max()) for w in finite_expected if w.size), default=0.0))
+
+
+def judged_tolerance(expected: list[np.ndarray], case_tolerance: Tolerance, bound: float, reason: str) -> Tolerance:
+    """The tolerance of a cell judged against its route's runtime: an absolute `bound` on any element (one
+    quantization step), never tighter than the case's own; the case's tolerance where there is no bound."""
+    if not bound:
+        return case_tolerance
+    relative = max(case_tolerance.max_abs, bound / output_scale(expected))
+    return Tolerance(relative, reason, mean_ratio=1.0)
+
+
 def measure(expected: list[np.ndarray], actual: list[np.ndarray]) -> Metrics:
     """Max and mean absolute error over all outputs (shapes must match); non-finite disagreement is infinite."""
     errors = []
@@ -73,9 +95,7 @@ def measure(expected: list[np.ndarray], actual: list[np.ndarray]) -> Metrics:
         diff[agree] = 0.0
         errors.append(diff.ravel())
     flat = np.concatenate(errors) if errors else np.zeros(0)
-    finite_expected = [np.abs(w[np.isfinite(w)]) for w in expected]
-    peak = max((float(w.max()) for w in finite_expected if w.size), default=0.0)
-    scale = max(1.0, peak)
+    scale = output_scale(expected)
     max_abs = float(flat.max()) if flat.size else 0.0
     mean_abs = float(flat.mean()) if flat.size else 0.0
     return Metrics(max_abs, mean_abs, scale, max(max_abs, 10 * mean_abs) / scale)

@@ -13,14 +13,15 @@ _ID_PATTERN = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 
 @dataclass(frozen=True)
 class Tolerance:
-    """Relative max-abs tolerance (the mean-abs bound is a tenth of it), with the reason for any override."""
+    """Relative max-abs tolerance (the mean-abs bound a tenth of it unless said), with the reason for any override."""
 
     max_abs: float = 1e-4
     reason: str = "default: OpenCV's own FP32 bound (lInf 1e-4, l1 1e-5), scaled by the output's magnitude"
+    mean_ratio: float = 0.1  # the mean-abs bound over the max-abs one (1 for a quantization step on any element)
 
     @property
     def mean_abs(self) -> float:
-        return self.max_abs / 10
+        return self.max_abs * self.mean_ratio
 
 
 DEFAULT_TOLERANCE = Tolerance()

@@ -16,7 +16,6 @@ import contextlib
 import dataclasses
 import fcntl
 import hashlib
-import inspect
 import json
 import os
 import shutil
@@ -30,10 +29,10 @@ import numpy as np
 
 from model_zoo.case import Case
 from model_zoo.export import Artifact, ExportPath
-from model_zoo.export import common as export_common
-from model_zoo.fingerprint import case_fingerprint
+from model_zoo.fingerprint import case_fingerprint, describe
 
 MANIFEST = "manifest.json"
+ARTIFACT_FIELDS = tuple(field.name for field in dataclasses.fields(Artifact))
 LAST_USED = "last-used"  # touched whenever a run opens this TF side (python -m model_zoo.cache prune --unused-days)
 
 
@@ -59,9 +58,9 @@ class Export:
 
 
 def recipe_hash(path: ExportPath) -> str:
-    """Hash of the recipe's code (its module and the shared pieces), so a recipe change re-exports."""
-    sources = [inspect.getsource(inspect.getmodule(path.export)), inspect.getsource(export_common)]
-    return hashlib.sha256("".join(sources).encode()).hexdigest()[:16]
+    """Hash of the route's code: its export function and, recursively, every module-level function and value it
+    uses (model_zoo.fingerprint.describe), so a change to a function another route delegates to re-exports both."""
+    return hashlib.sha256(describe(path.export, set()).encode()).hexdigest()[:16]
 
 
 def first_line(error: BaseException) -> str:
@@ -156,7 +155,7 @@ class ArtifactStore:
             error, detail = first_line(exc), traceback.format_exc()
         seconds = time.perf_counter() - started
         manifest = {**key, "model_fingerprint": built.fingerprint, "error": error, "detail": detail, "seconds": seconds,
-                    "artifact": None if artifact is None else {"model": artifact.model,
+                    "artifact": None if artifact is None else {**dataclasses.asdict(artifact),
                                                                 "input_names": list(artifact.input_names),
                                                                 "sha256": file_sha256(folder / artifact.model)}}
         _write_manifest(folder, manifest)
@@ -171,7 +170,9 @@ class ArtifactStore:
         if any(manifest.get(name) != value for name, value in key.items()):
             return None
         found = manifest["artifact"]
-        artifact = None if found is None else Artifact(found["model"], tuple(found["input_names"]))
+        artifact = None if found is None else Artifact(**{
+            **{name: found[name] for name in ARTIFACT_FIELDS if name in found},
+            "input_names": tuple(found["input_names"])})
         if artifact is not None and file_sha256(folder / artifact.model) != found.get("sha256"):
             return None  # missing, truncated or corrupted since it was written: export again
         return Export(folder, artifact, manifest["error"], manifest["detail"], manifest["seconds"], cached=True)

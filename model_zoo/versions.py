@@ -8,7 +8,7 @@ from importlib import metadata
 
 from packaging.version import Version
 
-PACKAGES = ("tensorflow", "tensorflow-cpu", "keras", "tf-keras", "tf2onnx", "onnx", "numpy", "protobuf")
+PACKAGES = ("tensorflow", "tensorflow-cpu", "keras", "tf-keras", "tf2onnx", "onnx", "onnxslim", "numpy", "protobuf")
 
 
 def installed(name: str) -> str | None:
@@ -49,5 +49,6 @@ def cache_key(versions: dict[str, str]) -> str:
     """Folder name for artifacts made by these versions: exports are reused across OpenCV versions."""
     parts = [f"tf{tensorflow_version(versions)}", f"keras{versions['keras_in_use']}",
              f"tf2onnx{versions.get('tf2onnx', 'none')}", f"onnx{versions.get('onnx', 'none')}",
+             f"onnxslim{versions.get('onnxslim', 'none')}",
              f"py{versions['python']}"]
     return re.sub(r"[^A-Za-z0-9.+_-]", "_", "-".join(parts))

@@ -13,11 +13,23 @@ from typing import Any
 
 PATH_MODULES = (
     "tf_frozen",
-    "tf_frozen_optimized",
+    "tf_frozen_grappler",
+    "tf_frozen_ours",
+    "tf_savedmodel_pb",
     "onnx_keras",
+    "onnx_opset13",
+    "onnx_opset18",
     "onnx_savedmodel",
     "onnx_nchw",
-    "tflite",
+    "onnx_simplified",
+    "onnx_keras_export",
+    "tflite_concrete_batch1",
+    "tflite_keras",
+    "tflite_savedmodel",
+    "tflite_litert",
+    "tflite_float16",
+    "tflite_dynamic_range",
+    "tflite_int8",
     "keras_file",
 )
 
@@ -28,6 +40,12 @@ class Artifact:
 
     model: str  # file name inside the export folder, given to the reader
     input_names: tuple[str, ...]  # as the artifact names them, in the case's input order
+    # Quantized routes are judged against their own runtime, not TF's float output: `judge_outputs` names the
+    # .npz in the folder with the runtime's outputs on the reference inputs (Keras layout), `bound` the largest
+    # error allowed against them on any element (absolute), with `bound_reason` saying where it comes from.
+    judge_outputs: str = ""
+    bound: float = 0.0
+    bound_reason: str = ""
 
 
 @dataclass(frozen=True)
@@ -45,11 +63,22 @@ class ExportPath:
     min_opencv: str  # the first OpenCV version with that reader
     export: Callable[[Any, Path], Artifact]  # (BuiltCase, empty folder) -> Artifact
     summary: str
+    keras: str = ""  # PEP 440 range of the Keras versions that offer the route ("" for every one)
 
     def __post_init__(self) -> None:
         for layout in (self.input_layout, self.output_layout):
             if layout not in ("nhwc", "nchw"):
                 raise ValueError(f"path {self.name}: unknown layout {layout!r}")
+
+
+    def not_offered(self, keras_version: str) -> str:
+        """Why this TF side cannot take the route (its Keras lacks the call), or "" where it can."""
+        from packaging.specifiers import SpecifierSet
+        from packaging.version import Version
+
+        if not self.keras or Version(keras_version) in SpecifierSet(self.keras):
+            return ""
+        return f"Keras {keras_version} does not offer this route ({self.summary}: Keras {self.keras})"
 
 
 def all_paths() -> list[ExportPath]:

@@ -5,28 +5,28 @@
 
 The signature is traced at batch 1 so that the ONNX graph has static shapes. The conversion runs in-process
 with the same two calls the CLI makes (`tf_loader.from_saved_model`, then `convert._convert_common`), which
-saves a TensorFlow start-up per case. Read with `cv2.dnn.readNetFromONNX`; NHWC as Keras.
+saves a TensorFlow start-up per case; the SavedModel is the case's one (common.saved_model), shared with the
+other routes that start from it. Read with `cv2.dnn.readNetFromONNX`; NHWC as Keras.
 """
-from model_zoo.export import Artifact, ExportPath
-from model_zoo.export.common import ONNX_OPSET, in_case_order, onnx_input_names, serving_function
+from model_zoo.export import ExportPath
+from model_zoo.export.common import ONNX_OPSET, onnx_artifact, saved_model
 
 
 def export(built, folder):
     import tensorflow as tf
     from tf2onnx import convert, tf_loader
 
-    saved = folder / "saved_model"
-    tf.saved_model.save(built.model, str(saved), signatures=serving_function(built))
+    saved = str(saved_model(built))
     graph_def, inputs, outputs, tables, renames = tf_loader.from_saved_model(
-        str(saved), None, None, signatures=["serving_default"],
+        saved, None, None, signatures=["serving_default"],
         return_initialized_tables=True, return_tensors_to_rename=True,
     )
     with tf.device("/cpu:0"):
         model_proto, _ = convert._convert_common(
-            graph_def, name=str(saved), opset=ONNX_OPSET, input_names=inputs, output_names=outputs,
-            tensors_to_rename=renames, initialized_tables=tables, output_path=str(folder / "model.onnx"),
+            graph_def, name="saved_model", opset=ONNX_OPSET, input_names=inputs, output_names=outputs,
+            tensors_to_rename=renames, initialized_tables=tables,
         )
-    return Artifact("model.onnx", in_case_order(built.case.input_names, onnx_input_names(model_proto)))
+    return onnx_artifact(built, folder, model_proto)
 
 
 PATH = ExportPath(

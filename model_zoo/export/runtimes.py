@@ -129,6 +129,15 @@ def _frozen_tensors(model: Path, names: tuple[str, ...], inputs: Arrays) -> dict
     return _floats((name.removesuffix(":0"), array) for name, array in zip(wanted, fetched, strict=True))
 
 
+def _run_saved_model(model: Path, names: tuple[str, ...], inputs: Arrays) -> Arrays:
+    """The SavedModel whose `saved_model.pb` this is, loaded by TF, its serving signature called by input name."""
+    import tensorflow as tf
+
+    signature = tf.saved_model.load(str(model.parent)).signatures["serving_default"]
+    result = signature(**{name: tf.constant(array) for name, array in zip(names, inputs, strict=True)})
+    return [np.asarray(result[key]) for key in sorted(result)]
+
+
 def _run_keras(model: Path, names: tuple[str, ...], inputs: Arrays) -> Arrays:
     """The saved file loaded by Keras (its Lambda layers too: the file is our own) and called like the model."""
     from model_zoo.build import keras_namespace
@@ -150,6 +159,7 @@ def _floats(named) -> dict[str, np.ndarray]:
 RUNTIMES = (
     Runtime("onnxruntime", (".onnx",), None, None, _run_onnx, _onnx_tensors),
     Runtime("TFLite interpreter", (".tflite",), "nhwc", "nchw", _run_tflite, _tflite_tensors),
+    Runtime("SavedModel in TF", ("saved_model.pb",), "nhwc", None, _run_saved_model, None),
     Runtime("frozen graph in TF", (".pb",), "nhwc", "nchw", _run_frozen, _frozen_tensors),
     Runtime("Keras load_model", (".h5", ".keras"), "nhwc", None, _run_keras, None),
 )

@@ -5,7 +5,7 @@
     open("model.pb", "wb").write(graph_def.SerializeToString())
 
 Read with `cv2.dnn.readNetFromTensorflow("model.pb")`; OpenCV takes NCHW blobs and gives NCHW 4D outputs.
-The optimized variant (`tf-frozen-optimized`) is the recipe to switch to where this one fails.
+The graph keeps `versions` (producer 1645 on TF 2.15), from which OpenCV >= 4.9 picks TF2 Softmax semantics.
 """
 from model_zoo.export import Artifact, ExportPath
 from model_zoo.export.common import frozen_graph

@@ -1,18 +1,21 @@
 """Read results files and a baseline report: the only module here that reads files.
 
 Every problem becomes a one-line message and the file (or cell) is skipped; nothing here raises on bad input.
-Results files are upgraded to schema 2: schema 1 cells get engine "" and the file `not_installable: null`.
+Results files are upgraded to schema 3's full cells: schema 1 cells get engine "" and the file `not_installable:
+null`; schema 3's compact cells get their defaults back and their known-failure entry's text from its id.
 """
 from __future__ import annotations
 
+import functools
 import json
 from pathlib import Path
 from typing import Any
 
-from conformance.results import with_journal
+from conformance import known_failures
+from conformance.results import expanded, with_journal
 from reports.builder.document import REPORT_SCHEMA
 
-RESULTS_SCHEMAS = (1, 2)
+RESULTS_SCHEMAS = (1, 2, 3)  # 3: compact (results.committed): fields at their default left out
 NEWEST_RESULTS_SCHEMA = RESULTS_SCHEMAS[-1]
 REQUIRED_CELL_FIELDS = ("case", "path", "status")
 TEXT_CELL_FIELDS = ("family", "stage", "error", "outcome", "engine")
@@ -59,7 +62,27 @@ def upgrade(document: Any, source: str) -> dict[str, Any]:
     upgraded.setdefault("not_installable", None)
     if schema == 1:
         upgraded["cells"] = [{**cell, "engine": ""} if isinstance(cell, dict) else cell for cell in cells]
+    if schema == 3:  # compact: fields at their default left out, the known-failure entry named by its id
+        upgraded["cells"] = [{**expanded(cell), "known": known_record(cell.get("known"))} if isinstance(cell, dict)
+                             else cell for cell in cells]
     return upgraded
+
+
+@functools.cache
+def _known_entries() -> dict[str, known_failures.KnownFailure]:
+    return known_failures.by_id(known_failures.load())
+
+
+def known_record(known: Any) -> dict[str, str] | None:
+    """The known-failure entry a compact cell names by id, as older files carried it (status, reason, link); an
+    id that known_failures.toml no longer has says so."""
+    if not isinstance(known, str) or not known:
+        return known if isinstance(known, dict) else None
+    entry = _known_entries().get(known)
+    if entry is None:
+        return {"id": known, "status": "", "link": "",
+                "reason": f"{known}: an entry no longer in known_failures.toml (python -m conformance.rejudge --write)"}
+    return {"id": known, "status": entry.status, "reason": entry.reason, "link": entry.link}
 
 
 def read_baseline(path: Path | None) -> tuple[dict[str, Any] | None, str]:

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from conformance.verdict import counted
 from reports.builder.envs import ENGINE_ORDER, version_key
 from reports.builder.model import Table
 
@@ -16,7 +17,7 @@ def pass_rates(table: Table) -> dict[str, Any]:
     """{"per_column": {column: rate}, "per_path": {path: {column: rate}}}, in table order."""
     keys = [column.key for column in table.columns()]
     counts = {(path, key): [0, 0] for path in table.paths for key in keys}
-    for cell in table.cells:
+    for cell in filter(lambda cell: counted(cell.status), table.cells):
         count = counts[(cell.path, cell.column)]
         count[0] += cell.status == "pass"
         count[1] += 1
@@ -32,7 +33,7 @@ def opencv_rates(table: Table) -> dict[str, Any]:
     rate}}}} with groups "all", "Keras 2", "Keras 3"."""
     columns = {column.key: column for column in table.columns()}
     counts: dict[tuple[str, str, str], list[int]] = {}
-    for cell in table.cells:
+    for cell in filter(lambda cell: counted(cell.status), table.cells):
         column = columns[cell.column]
         label = " ".join(filter(None, (column.env.opencv, column.engine)))
         generation = "Keras 2" if column.env.keras2 or column.env.keras_version.startswith("2") else "Keras 3"

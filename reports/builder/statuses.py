@@ -27,6 +27,7 @@ STYLES: dict[str, StatusStyle] = {
     "crash": StatusStyle("💥", "#000000", "the OpenCV worker died by a signal"),
     "timeout": StatusStyle("⌛", "#f0e442", "the OpenCV worker hung past the limit"),
     "unsupported": StatusStyle("🚫", "#8c8c8c", "this OpenCV has no reader for the path"),
+    "n/a": StatusStyle("➖", "#d9d9d9", "not applicable: this TF side does not offer the route (not counted)"),
 }
 UNKNOWN = StatusStyle("❓", "#7f3c8d", "a status word this report builder does not know")
 NOT_MEASURED = StatusStyle("·", "#f2f2f2", "not measured (the env's run is incomplete or did not select the cell)")
