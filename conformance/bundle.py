@@ -26,7 +26,7 @@ from conformance.verdict import Verdict
 from model_zoo.case import Tolerance
 
 WORKER_ONLY = ("distribution_versions", "hello", "main")  # the worker's start-up and protocol loop
-COPIED_VERDICT = (verdict.Metrics, verdict.Verdict, verdict.measure, verdict.compare)
+COPIED_VERDICT = (verdict.Metrics, verdict.Verdict, verdict.output_scale, verdict.measure, verdict.compare)
 
 REPRO_MAIN = r'''
 FAILURE_STAGES = {"import-error": "import", "forward-error": "forward", "unsupported": "import"}
@@ -156,7 +156,7 @@ def repro_source(cell: str, model: str, reader: str, engine: str, inputs: Sequen
         f"CELL = {cell!r}", f"MODEL = {model!r}", f"READER = {reader!r}", f"ENGINE = {engine!r}",
         f"INPUTS = {list(inputs)!r}  # (name as the model calls it, '' for its only input; file)",
         f"EXPECTED = {list(expected)!r}",
-        f"TOLERANCE = Tolerance({tolerance.max_abs!r})",
+        f"TOLERANCE = Tolerance({tolerance.max_abs!r}, mean_ratio={tolerance.mean_ratio!r})",
         f"TIMEOUT = {timeout!r}", f"MEMORY_LIMIT_MB = {memory_limit_mb!r}  # the suite's cap on the worker",
         f"SUITE = {said!r}", "HERE = os.path.dirname(os.path.abspath(__file__))",
     ])

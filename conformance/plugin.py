@@ -60,7 +60,8 @@ def pytest_addoption(parser):
                     help="exports and OpenCV environments are cached here (env CONFORMANCE_CACHE_DIR)")
     group.addoption("--jobs", type=int, default=int(os.environ.get("CONFORMANCE_JOBS", os.cpu_count() or 1)),
                     help="processes that export in parallel what the cache lacks, before the cells run "
-                         "(env CONFORMANCE_JOBS; default: the number of CPUs; 1: export cell by cell)")
+                         "(env CONFORMANCE_JOBS; default: the number of CPUs; at least one process, so that a "
+                         "converter crash never kills the run)")
     group.addoption("--determinism", action="store_true", default=bool(os.environ.get("CONFORMANCE_DETERMINISM")),
                     help="also build, export and run three cases twice from scratch and require identical verdicts "
                          "(env CONFORMANCE_DETERMINISM; set in the ci envs); it imports TF even when all is cached")
@@ -141,12 +142,18 @@ def conformance(request):
     request.config.stash[_SESSION] = session
     cells = [item.callspec.params["cell"] for item in request.session.items if "cell" in item.fixturenames]
     reporter = request.config.pluginmanager.get_plugin("terminalreporter")
-    session.prefetch(cells, request.config.getoption("--jobs"), lambda line: reporter.write_line(line))
+    session.prefetch(cells, request.config.getoption("--jobs"), lambda line: say(reporter, line))
     yield session
     selected = sum(1 for item in request.session.items
                    if any(name in getattr(item, "fixturenames", ()) for name in CELL_PARAMETERS))
     # a run without cells (only the determinism tests) leaves the env's results file as it was
     session.close(complete=len(session.results.cells) == selected, write=selected > 0)
+
+
+def say(reporter, line: str) -> None:
+    """A progress line now, not when pytest's buffered output next fills (a long export phase under tox or CI)."""
+    reporter.write_line(line)
+    reporter.flush()
 
 
 def pytest_terminal_summary(terminalreporter, config):

@@ -7,20 +7,24 @@ recipes); the OpenCV side, a few milliseconds per cell, stays in the one worker 
 from __future__ import annotations
 
 import re
+import signal
 import subprocess
 import sys
 import time
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from model_zoo.case import Case
-from model_zoo.export import ExportPath
+from model_zoo.cases import by_id
+from model_zoo.export import ExportPath, by_name
 from model_zoo.store import ArtifactStore
+from model_zoo.warm import EXPORTING
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 PROGRESS_SECONDS = 10  # how often the export phase says how far it is
-FINISHED = re.compile(r"^\S+: (done|not built)")  # model_zoo.warm's line for each case it has finished
+FINISHED = re.compile(r"^(\S+): (done|not built)")  # model_zoo.warm's line for each case it has finished
+STARTED = re.compile(rf"^(\S+) (\S+): {EXPORTING}$")  # and before each export
 
 
 def missing(store: ArtifactStore, cells: Iterable[tuple[Case, ExportPath]]) -> dict[str, set[str]]:
@@ -38,46 +42,100 @@ def shares(needed: dict[str, set[str]], jobs: int) -> list[list[str]]:
     return [share for share in (case_ids[index::jobs] for index in range(max(1, jobs))) if share]
 
 
-def export_in_parallel(needed: dict[str, set[str]], jobs: int, cache_dir: Path, log_dir: Path,
+@dataclass
+class Share:
+    """The cases one export process works through; restarted on what is left if a converter kills it."""
+
+    cases: list[str]
+    paths: list[str]
+    log: Path
+    total: int
+    process: subprocess.Popen | None = None
+
+    def start(self, cache_dir: Path) -> None:
+        command = [sys.executable, "-m", "model_zoo.warm", "--cache-dir", str(cache_dir),
+                   "--paths", ",".join(self.paths), *self.cases]
+        with open(self.log, "a") as log:
+            self.process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, cwd=PROJECT_ROOT)
+
+    def finished(self) -> int:
+        return len(finished_cases(self.log))
+
+
+def export_in_parallel(needed: dict[str, set[str]], jobs: int, store: ArtifactStore, log_dir: Path,
                        say: Callable[[str], None]) -> None:
-    """Run one warming process per share and wait for all; their output goes to `log_dir`."""
+    """Run one warming process per share and wait for all, saying how far they are every PROGRESS_SECONDS; their
+    output goes to `log_dir`. A process killed by its converter gets the export it was in recorded as an
+    export-error, and a new process takes the rest of its share."""
     log_dir.mkdir(parents=True, exist_ok=True)
-    processes = []
-    for index, share in enumerate(shares(needed, jobs)):
-        paths = sorted(set().union(*(needed[case_id] for case_id in share)))
-        log = open(log_dir / f"warm-{index}.log", "w")
-        command = [sys.executable, "-m", "model_zoo.warm", "--cache-dir", str(cache_dir), "--paths", ",".join(paths),
-                   *share]
-        process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, cwd=PROJECT_ROOT)
-        processes.append((process, log, share))
-    say(f"exporting {len(needed)} cases in {len(processes)} processes (logs: {log_dir})")
+    pool = []
+    for index, cases in enumerate(shares(needed, jobs)):
+        log = log_dir / f"warm-{index}.log"
+        log.write_text("")
+        pool.append(Share(cases, sorted(set().union(*(needed[case_id] for case_id in cases))), log, len(cases)))
+        pool[-1].start(store_cache_dir(store))
+    say(f"exporting {len(needed)} cases in {len(pool)} processes (logs: {log_dir})")
     shown, started = "", time.monotonic()
-    while any(process.poll() is None for process, _, _ in processes):
+    while any(share.process is not None for share in pool):
         time.sleep(PROGRESS_SECONDS)
-        line = progress_line(processes, time.monotonic() - started)
+        for share in pool:
+            if share.process is not None and share.process.poll() is not None:
+                code, share.process = share.process.returncode, None
+                if code != 0:
+                    restart_after_crash(share, code, store, say)
+        line = progress_line(pool, time.monotonic() - started)
         if line != shown:
             say(line)
             shown = line
-    for process, log, share in processes:
-        if process.returncode != 0:
-            say(f"an export process for {len(share)} cases ended with code {process.returncode}; "
-                f"their cells export on their own (see {log.name})")
-        log.close()
-    say(progress_line(processes, time.monotonic() - started))
 
 
-def progress_line(processes: list[tuple[subprocess.Popen, Any, list[str]]], seconds: float) -> str:
-    """`exported 120/249 cases in 95 s (process 1: 60/125, process 2: 60/124)`, from the processes' logs, where
-    `python -m model_zoo.warm` writes a line per case it has finished."""
-    done = [cases_finished(Path(log.name)) for _, log, _ in processes]
-    parts = ", ".join(f"process {index + 1}: {count}/{len(share)}"
-                      for index, (count, (_, _, share)) in enumerate(zip(done, processes, strict=True)))
-    total = sum(len(share) for _, _, share in processes)
-    return f"exported {sum(done)}/{total} cases in {seconds:.0f} s ({parts})"
+def restart_after_crash(share: Share, code: int, store: ArtifactStore, say: Callable[[str], None]) -> None:
+    """Record the export the dead process was in as failed and start a process on the cases it had not finished."""
+    done = set(finished_cases(share.log))
+    left = [case_id for case_id in share.cases if case_id not in done]
+    current = last_export(share.log)
+    if current is None or current[0] not in left:
+        say(f"an export process ended with code {code} outside an export; its {len(left)} unfinished cases "
+            f"export in their cells (see {share.log.name})")
+        return
+    case_id, path_name = current
+    how = f"signal {signal.Signals(-code).name}" if code < 0 else f"exit code {code}"
+    error = f"the converter killed the export process ({how}) while exporting this route"
+    store.record_failed_export(by_id(case_id), by_name(path_name), error, tail(share.log))
+    say(f"{case_id} via {path_name}: {error}; recorded as its export-error, the other exports go on")
+    share.cases = left
+    share.start(store_cache_dir(store))
 
 
-def cases_finished(log: Path) -> int:
+def store_cache_dir(store: ArtifactStore) -> Path:
+    """The --cache-dir a warming process is given for this store (<cache>/artifacts/<TF side>)."""
+    return store.root.parent.parent
+
+
+def finished_cases(log: Path) -> list[str]:
     try:
-        return sum(1 for line in log.read_text(errors="replace").splitlines() if FINISHED.match(line))
+        lines = log.read_text(errors="replace").splitlines()
     except OSError:
-        return 0
+        return []
+    return [found.group(1) for line in lines if (found := FINISHED.match(line))]
+
+
+def last_export(log: Path) -> tuple[str, str] | None:
+    """(case, path) of the last export a warming process started, from its log."""
+    found = None
+    for line in log.read_text(errors="replace").splitlines():
+        if (started := STARTED.match(line)) is not None:
+            found = (started.group(1), started.group(2))
+    return found
+
+
+def tail(log: Path, lines: int = 12) -> str:
+    return "\n".join(log.read_text(errors="replace").splitlines()[-lines:])
+
+
+def progress_line(pool: list[Share], seconds: float) -> str:
+    """`exported 120/249 cases in 95 s (process 1: 60/125, process 2: 60/124)`."""
+    done = [share.finished() for share in pool]
+    parts = ", ".join(f"process {index + 1}: {count}/{share.total}"
+                      for index, (count, share) in enumerate(zip(done, pool, strict=True)))
+    return f"exported {sum(done)}/{sum(share.total for share in pool)} cases in {seconds:.0f} s ({parts})"

@@ -198,8 +198,8 @@ def committed(document: dict[str, Any]) -> dict[str, Any]:
 
 
 def expanded(cell: dict[str, Any]) -> dict[str, Any]:
-    """A committed cell with the fields it leaves out at their defaults."""
-    return {**CELL_DEFAULTS, **cell}
+    """A committed cell with the fields it leaves out at their defaults (after its own)."""
+    return {**cell, **{name: value for name, value in CELL_DEFAULTS.items() if name not in cell}}
 
 
 def to_text(document: dict[str, Any]) -> str:
@@ -256,5 +256,7 @@ def read(file: Path) -> dict[str, Any]:
     schema = document.get("schema") if isinstance(document, dict) else None
     if schema != SCHEMA_VERSION:
         raise ValueError(f"{file}: results schema {schema!r}, this code reads {SCHEMA_VERSION}")
+    if not isinstance(document.get("cells"), list):
+        raise ValueError(f"{file}: no list of cells")
     document = with_journal(document, file)
     return {**document, "cells": [expanded(cell) for cell in document["cells"]]}

@@ -177,16 +177,14 @@ class ConformanceSession:
                           self._message(case, path, engine, verdict, judgement, export, triaged))
 
     def prefetch(self, cells: list[tuple[Case, ExportPath, str]], jobs: int, say: Callable[[str], None]) -> None:
-        """Export what the cells will need and the cache lacks in `jobs` processes at once (nothing for jobs < 2
-        or a single case)."""
-        if jobs < 2:
-            return
+        """Export what the cells will need and the cache lacks in `jobs` processes at once (at least one: a
+        converter that crashes kills an export process, never the run)."""
         todo = [(case, path) for case, path, engine in cells
                 if not path.not_offered(self.tf_side["keras_in_use"])
                 and not (self.settings.resume and self.results.carried_record((case.id, path.name, engine)))]
         needed = prefetch.missing(self._artifacts(), todo)
-        if len(needed) > 1:
-            prefetch.export_in_parallel(needed, jobs, self.settings.cache_dir, self.settings.cache_dir / "logs", say)
+        if needed:
+            prefetch.export_in_parallel(needed, max(1, jobs), self._artifacts(), self.settings.cache_dir / "logs", say)
 
     def _versions(self) -> known_failures.Versions:
         """(TF, Keras in use, OpenCV) for the known failures."""

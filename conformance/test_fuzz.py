@@ -18,7 +18,7 @@ from model_zoo.export import by_name
 
 pytestmark = pytest.mark.skipif(importlib.util.find_spec("tensorflow") is None,
                                 reason="the fuzz tests build Keras models: run them in a TF env (tox -e tf215-cv49)")
-PATHS = ("tf-frozen-optimized", "onnx-keras", "tflite")  # the recipe to use per reader (the plain freeze and
+PATHS = ("tf-frozen-ours", "onnx-keras", "tflite-concrete-batch1")  # the recipe to use per reader (the plain freeze and
 # keras-file are Keras-2-only or never read: the catalogue shows them; the other ONNX paths read like onnx-keras)
 
 

@@ -104,6 +104,16 @@ class ArtifactStore:
         self._exports[(built.case, path.name)] = dataclasses.replace(done, cached=True)  # for later cells
         return done
 
+    def record_failed_export(self, case: Case, path: ExportPath, error: str, detail: str) -> None:
+        """Keep an export that could not even report its failure (the converter killed its process) as failed."""
+        folder = self.root / case.id / path.name
+        with _locked(folder.with_name(f".{path.name}.lock")):
+            shutil.rmtree(folder, ignore_errors=True)
+            folder.mkdir(parents=True)
+            _write_manifest(folder, {**self._export_key(case, path), "model_fingerprint": "", "error": error,
+                                     "detail": detail, "seconds": 0.0, "artifact": None})
+        self._exports.pop((case, path.name), None)
+
     def reference(self, case: Case) -> Reference | None:
         """The cached inputs and TF outputs of `case`, if they are of its current definition."""
         if case in self._references:

@@ -3,8 +3,10 @@
     python -m model_zoo.warm --cache-dir .conformance-cache --paths tf-frozen,onnx-keras CASE_ID [CASE_ID ...]
 
 Run by the conformance run's pool (conformance/prefetch.py), one process per share of the cases, so that cold
-exports use every core; the cells then find everything in the cache. Prints one line per case done. A case
-whose builder fails is skipped here: the run reports it as that case's export-error.
+exports use every core; the cells then find everything in the cache. Prints a line before each export and one
+per case done, so that a converter that kills the process (TF 2.15's int8 quantizer can) is named by the last
+line: the pool records that export as failed and goes on with the rest. A case whose builder fails is skipped
+here: the run reports it as that case's export-error.
 """
 from __future__ import annotations
 
@@ -16,6 +18,8 @@ from model_zoo.cases import by_id
 from model_zoo.export import by_name
 from model_zoo.store import ArtifactStore
 from model_zoo.versions import cache_key, tf_side
+
+EXPORTING = "exporting"
 
 
 def warm(store: ArtifactStore, case_ids: list[str], path_names: list[str]) -> None:
@@ -30,6 +34,7 @@ def warm(store: ArtifactStore, case_ids: list[str], path_names: list[str]) -> No
             continue
         store.save_reference(built)
         for name in path_names:
+            print(f"{case_id} {name}: {EXPORTING}", flush=True)  # the last such line names what a crash killed
             store.export(built, by_name(name))
         print(f"{case_id}: done", flush=True)
 

@@ -18,7 +18,8 @@ def fill(tmp_path):
     current.case = CATALOGUE[0]
     store.save_reference(current)
     case_folder = store.root / CATALOGUE[0].id
-    for path, case_key in (("onnx-keras", store.case_key(CATALOGUE[0])), ("tflite", "an older definition")):
+    routes = (("onnx-keras", store.case_key(CATALOGUE[0])), ("tflite-concrete-batch1", "an older definition"))
+    for path, case_key in routes:
         (case_folder / path).mkdir()
         manifest = {"case": case_key, "recipe": recipe_hash(by_name(path)), "artifact": None, "error": "e"}
         (case_folder / path / "manifest.json").write_text(json.dumps(manifest))
@@ -37,9 +38,9 @@ def test_prune_stale_removes_changed_and_orphaned_entries_only(tmp_path, capsys)
     store = fill(tmp_path)
     case_folder = store.root / CATALOGUE[0].id
     cache.main(["--cache-dir", str(tmp_path / "cache"), "prune", "--stale", "--dry-run"])
-    assert (case_folder / "tflite").exists() and "would remove" in capsys.readouterr().out
+    assert (case_folder / "tflite-concrete-batch1").exists() and "would remove" in capsys.readouterr().out
     cache.main(["--cache-dir", str(tmp_path / "cache"), "prune", "--stale"])
-    assert not (case_folder / "tflite").exists() and not (store.root / "a-removed-case").exists()
+    assert not (case_folder / "tflite-concrete-batch1").exists() and not (store.root / "a-removed-case").exists()
     assert store.reference(CATALOGUE[0]) is not None  # the current entries stay
     assert (case_folder / "onnx-keras" / "manifest.json").exists()
 

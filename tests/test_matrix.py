@@ -65,5 +65,5 @@ def test_an_env_that_does_not_install_gets_a_results_file_with_the_reason(tmp_pa
     written = json.loads((tmp_path / "tf212-cv47.json").read_text())
     reason = written["not_installable"]
     assert reason.startswith("x No solution found") and "unsatisfiable" in reason
-    assert written["cells"] == [] and written["complete"] and written["schema"] == 2
+    assert written["cells"] == [] and written["complete"] and written["schema"] == 3
     assert matrix.install_failure("") == "the env could not be installed (no output)"

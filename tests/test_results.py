@@ -126,7 +126,7 @@ def test_resume_carries_an_interrupted_run_and_gives_back_its_records(tmp_path):
     assert not_resumed.carried == []
 
 
-@pytest.mark.parametrize("content, complaint", [("{", "not valid JSON"), ('{"schema": 3}', "results schema 3")])
+@pytest.mark.parametrize("content, complaint", [("{", "not valid JSON"), ('{"schema": 4}', "results schema 4")])
 def test_a_file_that_cannot_be_built_on_stops_a_resume_or_a_selection_clearly(tmp_path, content, complaint):
     file = tmp_path / "tf215-cv49.json"
     file.write_text(content)
