@@ -162,7 +162,7 @@ def local_of(file: Path) -> Path:
 
 # An absolute path up to a folder whose content is the same on every machine (site-packages, the export cache,
 # a tox env, the checkout): shown from that folder on. Then any other absolute path under a temporary folder.
-_ROOTED = re.compile(r"(?<![\w.])/(?:[^\s\"'/:]+/)*?(?=(?:site-packages|\.conformance-cache|\.tox)/)")
+_ROOTED = re.compile(r"(?<![\w-])/(?:[^\s\"'/:]+/)*?(?=(?:site-packages|\.conformance-cache|\.tox)/)")
 _TEMPORARY = re.compile(r"(?<![\w.])/(?:tmp|var/tmp|var/folders)/[^\s\"':]+")
 
 

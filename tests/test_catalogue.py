@@ -105,3 +105,21 @@ def test_artifact_input_names_are_put_in_case_order_and_never_guessed():
         in_case_order(("input",), ["x_input_a"])
     with pytest.raises(ValueError, match="the model has"):
         in_case_order(names, ["input_a"])
+
+
+def test_keras_native_routes_are_offered_from_their_keras_version_on():
+    assert by_name("onnx-keras-export").not_offered("2.15.0").startswith("Keras 2.15.0 does not offer")
+    assert by_name("onnx-keras-export").not_offered("3.15.1") == ""
+    assert by_name("tflite-litert").not_offered("3.12.0") and not by_name("tflite-litert").not_offered("3.13.0")
+    assert all(not path.not_offered("2.15.0") for path in all_paths() if not path.keras)
+
+
+def test_there_are_at_least_fourteen_model_routes_each_module_quoting_its_call():
+    import importlib
+
+    from model_zoo.export import PATH_MODULES
+
+    assert len(all_paths()) >= 14 and len({path.name for path in all_paths()}) == len(all_paths())
+    for module in PATH_MODULES:
+        doc = importlib.import_module(f"model_zoo.export.{module}").__doc__
+        assert "cv2.dnn" in doc or "readNet" in doc, module

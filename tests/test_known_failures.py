@@ -138,3 +138,20 @@ def test_the_committed_file_parses_and_every_entry_has_a_reason():
     entries = kf.load()
     assert entries
     assert all(len(entry.reason) > 20 for entry in entries)
+
+
+def test_a_route_its_tf_side_does_not_offer_is_not_applicable_never_a_failure():
+    judgement = kf.judge("n/a", None)
+    assert judgement.ok and judgement.kind == "n/a"
+    listed = kf.parse('[[known]]\ncase = "*"\npath = "onnx-keras-export"\nstatus = "import-error"\nreason = "r"\n')[0]
+    assert not kf.judge("n/a", listed).ok  # an entry over a route that is not offered is too wide
+    with pytest.raises(kf.KnownFailuresError, match="not a failure status"):
+        kf.parse('[[known]]\ncase = "*"\npath = "x"\nstatus = "n/a"\nreason = "r"\n')
+
+
+def test_an_entry_id_names_what_it_covers_not_its_wording():
+    text = '[[known]]\ncase = "a"\npath = "tflite-int8"\nopencv = ">=4.8"\nstatus = "mismatch"\nreason = "{}"\n'
+    first, reworded = kf.parse(text.format("one")), kf.parse(text.format("two"))
+    widened = kf.parse(text.format("one").replace(">=4.8", ">=4.7"))
+    assert first[0].id == reworded[0].id != widened[0].id and first[0].id.startswith("kf-")
+    assert kf.by_id(first)[first[0].id] == first[0]

@@ -135,3 +135,30 @@ def test_a_file_that_cannot_be_built_on_stops_a_resume_or_a_selection_clearly(tm
             writer_for(file, selection).carry_previous(resume=resume)
     writer_for(file, None).carry_previous()  # a full run starts a new table and never reads it
     writer_for(tmp_path / "absent.json", None).carry_previous(resume=True)  # nothing to resume: a fresh run
+
+
+def test_committed_cells_are_compact_rounded_and_free_of_this_machines_paths(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    cell = vars(record(status="import-error")) | {
+        "error": f"ConverterError: bad./x/y/.tox/tf215/lib/python3.11/site-packages/keras/a.py:1: op; {tmp_path}/m.pb",
+        "metrics": {"max_abs": 0.123456789}, "seconds": {"cell": 0.5}, "detail": "traceback", "bundle": "b",
+        "known": "kf-12345678"}
+    document = results.committed({"cells": [cell]})
+    (compact,) = document["cells"]
+    assert compact["error"] == "ConverterError: bad..tox/tf215/lib/python3.11/site-packages/keras/a.py:1: op; m.pb"
+    assert compact["metrics"] == {"max_abs": 0.1235}
+    assert not {"seconds", "detail", "bundle", "export_cached", "engine", "stage"} & set(compact)
+    assert results.expanded(compact)["engine"] == "" and results.expanded(compact)["case"] == compact["case"]
+
+
+def test_location_free_elides_roots_and_temporary_files():
+    assert results.location_free("/opt/venv/lib/python3.11/site-packages/tf/x.py:3") == "site-packages/tf/x.py:3"
+    cached = "load /home/u/p/.conformance-cache/a/model.onnx"
+    assert results.location_free(cached) == "load .conformance-cache/a/model.onnx"
+    assert results.location_free("see /tmp/conformance-x1/logs/a.txt now") == "see <tmp> now"
+    assert results.location_free("max abs 1/2 and a/b") == "max abs 1/2 and a/b"
+
+
+def test_started_follows_source_date_epoch(monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1800000000")
+    assert results.started_now() == "2027-01-15T08:00:00+00:00"

@@ -111,3 +111,49 @@ def test_a_corrupted_truncated_or_emptied_model_file_is_exported_again(tmp_path)
         assert not again.cached and model.read_text() == "f1"
     assert store.export(built(tmp_path), PATH).cached
     assert exports_done(tmp_path) == ["f1"] * 4
+
+
+def delegate(built, folder: Path) -> Artifact:
+    return slow_export(built, folder)
+
+
+def delegating_export(built, folder: Path) -> Artifact:
+    return delegate(built, folder)
+
+
+def test_editing_a_function_a_route_delegates_to_exports_that_route_again(tmp_path, monkeypatch):
+    import test_store
+
+    from model_zoo.store import recipe_hash
+
+    route = ExportPath("delegating", "readNetFromONNX", "nhwc", "nhwc", "4.0", delegating_export, "test path")
+    store = ArtifactStore(tmp_path / "cache", "tf-x")
+    before = recipe_hash(route)
+    store.export(built(tmp_path), route)
+
+    def edited(built, folder: Path) -> Artifact:  # the delegate, changed
+        (folder / "extra").write_text("x")
+        return slow_export(built, folder)
+
+    monkeypatch.setattr(test_store, "delegate", edited)
+    assert recipe_hash(route) != before
+    assert ArtifactStore(tmp_path / "cache", "tf-x").cached_export(case(), route) is None
+    ArtifactStore(tmp_path / "cache", "tf-x").export(built(tmp_path), route)
+    assert exports_done(tmp_path) == ["f1", "f1"]  # exported again
+
+
+def test_the_real_routes_hash_what_they_delegate_to(monkeypatch):
+    """onnx-nchw delegates to onnx_keras.keras_to_onnx: a change there changes onnx-nchw's recipe."""
+    from model_zoo.export import by_name, onnx_nchw
+    from model_zoo.store import recipe_hash
+
+    before = recipe_hash(by_name("onnx-nchw"))
+    monkeypatch.setattr(onnx_nchw, "keras_to_onnx", lambda built, folder, **options: None)
+    assert recipe_hash(by_name("onnx-nchw")) != before
+
+
+def test_a_failed_export_recorded_for_a_crashed_process_is_read_as_an_export_error(tmp_path):
+    store = ArtifactStore(tmp_path / "cache", "tf-x")
+    store.record_failed_export(case(), PATH, "the converter killed the export process (signal SIGSEGV)", "tail")
+    found = ArtifactStore(tmp_path / "cache", "tf-x").cached_export(case(), PATH)
+    assert found.artifact is None and "SIGSEGV" in found.error and found.detail == "tail"

@@ -114,3 +114,20 @@ def test_failure_lines_do_not_depend_on_the_converters_node_numbering():
     assert failed("import-error", "import", error.replace("1225", "649")).error == verdict.error
     kept = "Input layer not found: case_1/conv2d_1/Reshape/ReadVariableOp/resource; cv::dnn::dnn4_v20231225"
     assert failed("import-error", "import", kept).error == kept  # only a converter's __N suffixes change
+
+
+def test_a_quantized_cell_may_be_off_by_one_output_step_on_any_element():
+    from conformance.verdict import judged_tolerance
+
+    expected = [np.array([[0.5, -2.0]], np.float32)]
+    tolerance = judged_tolerance(expected, Tolerance(), bound=0.1, reason="one int8 step")
+    assert tolerance.max_abs == pytest.approx(0.05) and tolerance.mean_abs == tolerance.max_abs  # scale 2
+    assert compare(expected, [expected[0] + 0.1], tolerance).status == "pass"
+    assert compare(expected, [expected[0] + 0.11], tolerance).status == "mismatch"
+    assert judged_tolerance(expected, Tolerance(), bound=0.0, reason="") == Tolerance()
+
+
+def test_not_applicable_cells_are_not_counted():
+    from conformance.verdict import counted
+
+    assert not counted("n/a") and counted("pass") and counted("unsupported")
