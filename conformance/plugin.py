@@ -141,8 +141,7 @@ def conformance(request):
         pytest.exit(f"conformance run cannot start: {error}", returncode=pytest.ExitCode.USAGE_ERROR)
     request.config.stash[_SESSION] = session
     cells = [item.callspec.params["cell"] for item in request.session.items if "cell" in item.fixturenames]
-    reporter = request.config.pluginmanager.get_plugin("terminalreporter")
-    session.prefetch(cells, request.config.getoption("--jobs"), lambda line: say(reporter, line))
+    session.prefetch(cells, request.config.getoption("--jobs"), lambda line: say(request.config, line))
     yield session
     selected = sum(1 for item in request.session.items
                    if any(name in getattr(item, "fixturenames", ()) for name in CELL_PARAMETERS))
@@ -150,10 +149,12 @@ def conformance(request):
     session.close(complete=len(session.results.cells) == selected, write=selected > 0)
 
 
-def say(reporter, line: str) -> None:
-    """A progress line now, not when pytest's buffered output next fills (a long export phase under tox or CI)."""
-    reporter.write_line(line)
-    reporter.flush()
+def say(config, line: str) -> None:
+    """A progress line on the terminal now, from inside a fixture (whose output pytest otherwise captures)."""
+    with config.pluginmanager.getplugin("capturemanager").global_and_fixture_disabled():
+        reporter = config.pluginmanager.get_plugin("terminalreporter")
+        reporter.write_line(line)
+        reporter.flush()
 
 
 def pytest_terminal_summary(terminalreporter, config):

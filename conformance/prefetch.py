@@ -6,6 +6,7 @@ recipes); the OpenCV side, a few milliseconds per cell, stays in the one worker 
 """
 from __future__ import annotations
 
+import os
 import re
 import signal
 import subprocess
@@ -23,6 +24,7 @@ from model_zoo.warm import EXPORTING
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 PROGRESS_SECONDS = 10  # how often the export phase says how far it is
+POLL_SECONDS = 0.2  # how often it looks at its processes
 FINISHED = re.compile(r"^(\S+): (done|not built)")  # model_zoo.warm's line for each case it has finished
 STARTED = re.compile(rf"^(\S+) (\S+): {EXPORTING}$")  # and before each export
 
@@ -70,23 +72,23 @@ def export_in_parallel(needed: dict[str, set[str]], jobs: int, store: ArtifactSt
     log_dir.mkdir(parents=True, exist_ok=True)
     pool = []
     for index, cases in enumerate(shares(needed, jobs)):
-        log = log_dir / f"warm-{index}.log"
+        log = log_dir / f"warm-{os.getpid()}-{index}.log"  # several runs of one TF side may export at once
         log.write_text("")
         pool.append(Share(cases, sorted(set().union(*(needed[case_id] for case_id in cases))), log, len(cases)))
         pool[-1].start(store_cache_dir(store))
     say(f"exporting {len(needed)} cases in {len(pool)} processes (logs: {log_dir})")
-    shown, started = "", time.monotonic()
+    started = last_said = time.monotonic()
     while any(share.process is not None for share in pool):
-        time.sleep(PROGRESS_SECONDS)
+        time.sleep(POLL_SECONDS)
         for share in pool:
             if share.process is not None and share.process.poll() is not None:
                 code, share.process = share.process.returncode, None
                 if code != 0:
                     restart_after_crash(share, code, store, say)
-        line = progress_line(pool, time.monotonic() - started)
-        if line != shown:
-            say(line)
-            shown = line
+        if time.monotonic() - last_said >= PROGRESS_SECONDS:
+            say(progress_line(pool, time.monotonic() - started))
+            last_said = time.monotonic()
+    say(progress_line(pool, time.monotonic() - started))
 
 
 def restart_after_crash(share: Share, code: int, store: ArtifactStore, say: Callable[[str], None]) -> None:

@@ -184,7 +184,9 @@ class ConformanceSession:
                 and not (self.settings.resume and self.results.carried_record((case.id, path.name, engine)))]
         needed = prefetch.missing(self._artifacts(), todo)
         if needed:
-            prefetch.export_in_parallel(needed, max(1, jobs), self._artifacts(), self.settings.cache_dir / "logs", say)
+            store = self._artifacts()  # one log folder per TF side: envs of two TF sides may export at once
+            prefetch.export_in_parallel(needed, max(1, jobs), store, self.settings.cache_dir / "logs" / store.root.name,
+                                        say)
 
     def _versions(self) -> known_failures.Versions:
         """(TF, Keras in use, OpenCV) for the known failures."""
