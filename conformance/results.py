@@ -23,11 +23,14 @@ from dataclasses import MISSING, dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
+from conformance.triage import formulaic_evidence
 from conformance.verdict import summarize
 
 SCHEMA_VERSION = 3  # 2: cells carry the OpenCV 5.x reader `engine`; `not_installable`. 3: the compact form
 LOCAL_FIELDS = ("seconds", "export_cached", "detail", "bundle")  # only in the local full file
 SIGNIFICANT_DIGITS = 4
+TEXT_CHARS = 160  # error and evidence lines as committed; the full text is in the local file
+DERIVED_METRICS = ("required_tolerance",)  # max(max_abs, 10 x mean_abs) / scale: recomputed when read
 
 
 @dataclass
@@ -36,7 +39,7 @@ class CellRecord:
     path: str
     family: str
     status: str
-    outcome: str  # pass | known | n/a | unexpected-failure | now-passes | fails-differently
+    outcome: str = "pass"  # pass | known | n/a | unexpected-failure | now-passes | fails-differently
     stage: str = ""
     error: str = ""
     metrics: dict[str, float] | None = None
@@ -176,12 +179,14 @@ def location_free(text: str) -> str:
 
 
 def _rounded(value: Any) -> Any:
+    """Numbers to SIGNIFICANT_DIGITS, text location-free and at most TEXT_CHARS long, derived metrics left out."""
     if isinstance(value, float):
         return float(f"{value:.{SIGNIFICANT_DIGITS}g}")
     if isinstance(value, dict):
-        return {key: _rounded(item) for key, item in value.items()}
+        return {key: _rounded(item) for key, item in value.items() if key not in DERIVED_METRICS}
     if isinstance(value, str):
-        return location_free(value)
+        text = location_free(value)
+        return text if len(text) <= TEXT_CHARS else text[:TEXT_CHARS - 1] + "…"
     return value
 
 
@@ -192,14 +197,28 @@ CELL_DEFAULTS = {f.name: (f.default if f.default is not MISSING else f.default_f
 def committed(document: dict[str, Any]) -> dict[str, Any]:
     """The document as committed: cells without local fields and defaults, rounded, location-free."""
     def compact(cell: dict[str, Any]) -> dict[str, Any]:
-        return {key: _rounded(value) for key, value in cell.items()
+        kept = {key: _rounded(value) for key, value in cell.items()
                 if key not in LOCAL_FIELDS and not (key in CELL_DEFAULTS and value == CELL_DEFAULTS[key])}
+        blame = kept.get("blame")
+        formula = formulaic_evidence(blame, kept.get("error", "")) if isinstance(blame, dict) else None
+        if formula is not None and blame.get("evidence") == _rounded(formula):
+            kept["blame"] = {key: value for key, value in blame.items() if key != "evidence"}  # rebuilt when read
+        return kept
     return {**document, "cells": [compact(cell) for cell in document["cells"]]}
 
 
 def expanded(cell: dict[str, Any]) -> dict[str, Any]:
-    """A committed cell with the fields it leaves out at their defaults (after its own)."""
-    return {**cell, **{name: value for name, value in CELL_DEFAULTS.items() if name not in cell}}
+    """A committed cell with the fields it leaves out at their defaults (after its own), derived metrics back."""
+    full = {**cell, **{name: value for name, value in CELL_DEFAULTS.items() if name not in cell}}
+    blame = full.get("blame")
+    if isinstance(blame, dict) and "evidence" not in blame:
+        full["blame"] = {**blame, "evidence": formulaic_evidence(blame, full["error"]) or ""}
+    for name in ("metrics", "float_metrics"):
+        metrics = full.get(name)
+        if isinstance(metrics, dict) and {"max_abs", "mean_abs", "scale"} <= set(metrics) - set(DERIVED_METRICS):
+            required = max(metrics["max_abs"], 10 * metrics["mean_abs"]) / metrics["scale"]
+            full[name] = {"required_tolerance": required, **metrics}
+    return full
 
 
 def to_text(document: dict[str, Any]) -> str:

@@ -57,6 +57,17 @@ class Blame:
         return asdict(self)
 
 
+def formulaic_evidence(blame: Mapping, error: str) -> str | None:
+    """The evidence `decide_blame` writes for an export-error or an agreeing runtime, rebuilt from the cell's
+    error line and the blame's numbers (None for the other kinds, whose evidence says more)."""
+    if blame.get("blame") == "converter" and not blame.get("runtime"):
+        return f"the export failed before OpenCV was reached: {error}"
+    if blame.get("blame") == "opencv" and blame.get("runtime_max_abs") is not None:
+        return (f"{blame['runtime']} runs the same artifact within tolerance of TF (max abs "
+                f"{blame['runtime_max_abs']:.3g}, mean abs {blame['runtime_mean_abs']:.3g})")
+    return None
+
+
 def decide_blame(verdict: Verdict, check: RuntimeCheck | None) -> Blame:
     """Who is at fault for a non-pass `verdict`, given the path's runtime on the same artifact (None: no artifact)."""
     if verdict.status == "export-error":

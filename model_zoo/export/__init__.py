@@ -78,7 +78,7 @@ class ExportPath:
 
         if not self.keras or Version(keras_version) in SpecifierSet(self.keras):
             return ""
-        return f"Keras {keras_version} does not offer this route ({self.summary}: Keras {self.keras})"
+        return f"Keras {keras_version} does not offer this route (Keras {self.keras})"
 
 
 def all_paths() -> list[ExportPath]:
