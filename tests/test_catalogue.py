@@ -108,7 +108,7 @@ def test_artifact_input_names_are_put_in_case_order_and_never_guessed():
 
 
 def test_keras_native_routes_are_offered_from_their_keras_version_on():
-    assert by_name("onnx-keras-export").not_offered("2.15.0").== "Keras 2.15.0 does not offer this route (Keras >=3.8)"
+    assert by_name("onnx-keras-export").not_offered("2.15.0") == "Keras 2.15.0 does not offer this route (Keras >=3.8)"
     assert by_name("onnx-keras-export").not_offered("3.15.1") == ""
     assert by_name("tflite-litert").not_offered("3.12.0") and not by_name("tflite-litert").not_offered("3.13.0")
     assert all(not path.not_offered("2.15.0") for path in all_paths() if not path.keras)
