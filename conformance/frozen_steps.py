@@ -1,7 +1,7 @@
 """Which step of a frozen-graph recipe decides what OpenCV does: every case where the usual recipe
 (tf-frozen-grappler) and the suite's (tf-frozen-ours) differ, rebuilt with the steps one by one and run in OpenCV.
 
-    .tox/tf215-cv49/bin/python docs/frozen_steps.py --opencv 4.8,4.9,4.12,5.0 CASE [CASE ...] > table.md
+    .tox/tf215-cv49/bin/python -m conformance.frozen_steps --opencv 4.8,4.9,4.12,5.0 CASE [CASE ...] > table.md
 
 Variants, each from the plain freeze: the plain freeze (versions kept), the plain freeze without `versions`, the
 usual recipe (optimize_for_inference + constant folding: no `versions`), the usual recipe with `versions` put
