@@ -1,6 +1,12 @@
 """Draft known-failure entries for the cells of measured results files that no entry covers yet.
 
     python -m conformance.draft_known reports/results/*.json [--paths tflite-int8,onnx-opset18] >> draft.toml
+    python -m conformance.draft_known --widen reports/results/*.json   # first: siblings that fail alike
+
+`--widen` handles a new route that fails exactly like an older one: for each entry of a sibling route (SIBLINGS:
+the same converter at another opset or entry point), the new route is added to the entry's `path` when every
+measured cell of it that the entry would then judge has the entry's status, and nothing else changes; it
+rewrites known_failures.toml in place and prints what it added.
 
 Groups the unexpected failures by route and by what they are at every measured column (Keras generation x
 OpenCV version x engine): cases that fail alike at the same versions share one entry, with the OpenCV range
@@ -12,6 +18,8 @@ source line, an upstream link) and puts it in known_failures.toml; rejudge then 
 from __future__ import annotations
 
 import argparse
+import dataclasses
+import fnmatch
 import json
 import re
 import sys
@@ -110,13 +118,69 @@ def entries_of(route: str, status: str, group: dict[str, Any], passing: dict[tup
     return out
 
 
+SIBLINGS = {
+    "tf-frozen-grappler": ("tf-frozen-ours", "tf-frozen"),
+    **{route: ("onnx-keras",) for route in ("onnx-opset13", "onnx-opset18", "onnx-simplified", "onnx-keras-export")},
+    **{route: ("tflite-concrete-batch1",) for route in
+       ("tflite-keras", "tflite-savedmodel", "tflite-litert", "tflite-float16", "tflite-dynamic-range", "tflite-int8")},
+}
+
+
+def widen(documents: list[dict[str, Any]], entries: list[known_failures.KnownFailure]) -> dict[int, tuple[str, ...]]:
+    """Entry index -> its widened `path`, for the new routes that fail exactly like a sibling's entry says.
+
+    Entries are tried in file order (the first entry covering a cell judges it): a cell already claimed by an
+    earlier entry that covers the route is not the later entry's."""
+    widened: dict[int, tuple[str, ...]] = {}
+    for route, siblings in SIBLINGS.items():
+        by_case: dict[str, list[tuple[dict[str, Any], known_failures.Versions]]] = defaultdict(list)
+        for document in documents:
+            versions = file_versions(document)
+            for cell in document["cells"]:
+                if cell["path"] == route:
+                    by_case[cell["case"]].append((cell, versions))
+        claimed: set[int] = set()
+        for index, entry in enumerate(entries):
+            covers_route = any(fnmatch.fnmatchcase(route, p) for p in entry.path)
+            if not covers_route and not any(fnmatch.fnmatchcase(s, p) for s in siblings for p in entry.path):
+                continue
+            candidate = entry if covers_route else dataclasses.replace(entry, path=(*entry.path, route))
+            judged = [cell for case, found in by_case.items()
+                      if any(fnmatch.fnmatchcase(case, p) for p in entry.case)
+                      for cell, versions in found
+                      if id(cell) not in claimed and candidate.matches((case, route, cell["engine"]), versions)]
+            if covers_route or (judged and all(known_failures.judge(cell["status"], candidate).ok for cell in judged)):
+                claimed.update(id(cell) for cell in judged)
+                if not covers_route:
+                    entries[index] = candidate
+                    widened[index] = candidate.path
+    return widened
+
+
+def rewrite_paths(text: str, widened: dict[int, tuple[str, ...]]) -> str:
+    """known_failures.toml with the `path` line of each widened entry (0-based, in file order) replaced."""
+    lines = text.splitlines(keepends=True)
+    headers = [number for number, line in enumerate(lines) if line.strip().startswith("[[known]]")]
+    for index, paths in widened.items():
+        number = next(n for n in range(headers[index], len(lines)) if lines[n].startswith("path = "))
+        lines[number] = f"path = {json.dumps(list(paths))}\n"
+    return "".join(lines)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m conformance.draft_known", description=__doc__.splitlines()[0])
     parser.add_argument("files", nargs="+", type=Path)
     parser.add_argument("--paths", help="only these routes, comma-separated")
+    parser.add_argument("--widen", action="store_true", help="add new routes to their siblings' entries first")
     options = parser.parse_args(argv)
     documents = [read(file) for file in options.files]
     documents.sort(key=lambda document: version_key(file_versions(document)[2]))
+    if options.widen:
+        widened = widen(documents, known_failures.load())
+        text = known_failures.KNOWN_FAILURES_FILE.read_text()
+        known_failures.KNOWN_FAILURES_FILE.write_text(rewrite_paths(text, widened))
+        print(f"widened {len(widened)} entries: " + "; ".join(" ".join(p) for p in widened.values()))
+        return 0
     print("\n".join(draft(documents, set(options.paths.split(",")) if options.paths else None)))
     return 0
 
