@@ -11,6 +11,7 @@ an unlisted failure fails it too.
 from __future__ import annotations
 
 import fnmatch
+import functools
 import hashlib
 import tomllib
 from dataclasses import dataclass
@@ -60,9 +61,19 @@ class KnownFailure:
             any(fnmatch.fnmatchcase(value, pattern) for pattern in getattr(self, field))
             for field, value in zip(PATTERN_FIELDS, cell, strict=True)
         ) and all(
-            Version(version) in SpecifierSet(getattr(self, field))
+            _version(version) in _specifier(getattr(self, field))
             for field, version in zip(RANGE_FIELDS, versions, strict=True)
         )
+
+
+@functools.cache
+def _specifier(text: str) -> SpecifierSet:
+    return SpecifierSet(text)
+
+
+@functools.cache
+def _version(text: str) -> Version:
+    return Version(text)
 
 
 @dataclass(frozen=True)
@@ -134,7 +145,19 @@ def by_id(entries: list[KnownFailure]) -> dict[str, KnownFailure]:
 
 def find(entries: list[KnownFailure], cell: CellKey, versions: Versions) -> KnownFailure | None:
     """The first entry covering the cell (case, path, engine) at these (TF, Keras, OpenCV) versions, or None."""
-    return next((e for e in entries if e.matches(cell, versions)), None)
+    return next((e for e in _for_path(entries, cell[1]) if e.matches(cell, versions)), None)
+
+
+_BY_PATH: dict[tuple[int, ...], dict[str, list[KnownFailure]]] = {}
+
+
+def _for_path(entries: list[KnownFailure], path: str) -> list[KnownFailure]:
+    """The entries whose path patterns cover `path`, in file order (memoised per list of entries: a run judges
+    thousands of cells against the same few hundred entries)."""
+    by_path = _BY_PATH.setdefault(tuple(map(id, entries)), {})
+    if path not in by_path:
+        by_path[path] = [e for e in entries if any(fnmatch.fnmatchcase(path, p) for p in e.path)]
+    return by_path[path]
 
 
 def judge(status: str, entry: KnownFailure | None) -> Judgement:
