@@ -4,7 +4,8 @@
     converter.optimizations = [tf.lite.Optimize.DEFAULT]
 
 Weights of large enough tensors are stored as int8; the interpreter's hybrid kernels quantize activations on the
-fly. Judged against the TFLite interpreter on the same file (model_zoo/export/quantization.py). NCHW in OpenCV.
+fly. Judged against the TFLite interpreter on the same file (model_zoo/export/quantization.py). Read with
+`cv2.dnn.readNetFromTFLite` (OpenCV >= 4.8); NCHW in and out.
 """
 from model_zoo.export import ExportPath
 from model_zoo.export.quantization import float_bound, quantized

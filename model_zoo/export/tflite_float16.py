@@ -5,7 +5,8 @@
     converter.target_spec.supported_types = [tf.float16]
 
 Weights are stored as float16 and DEQUANTIZE'd to float32 at load. Judged against the TFLite interpreter on the
-same file within the case's float tolerance (model_zoo/export/quantization.py). NCHW in and out in OpenCV.
+same file within the case's float tolerance (model_zoo/export/quantization.py). Read with
+`cv2.dnn.readNetFromTFLite` (OpenCV >= 4.8); NCHW in and out.
 """
 from model_zoo.export import ExportPath
 from model_zoo.export.quantization import float_bound, quantized

@@ -7,7 +7,7 @@
 
 Every op runs in int8 between a QUANTIZE of the float input and a DEQUANTIZE of the output. Judged against the
 TFLite interpreter on the same file within one quantization step of the output (model_zoo/export/quantization.py).
-NCHW in and out in OpenCV.
+Read with `cv2.dnn.readNetFromTFLite` (OpenCV >= 4.8); NCHW in and out.
 """
 from model_zoo.export import ExportPath
 from model_zoo.export.common import representative_dataset
