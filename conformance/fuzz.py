@@ -1,5 +1,5 @@
 """The fuzz tests' cell: build a drawn configuration, export it through one path into a scratch cache, run it in
-the session's OpenCV worker (each reader engine on OpenCV 5), and judge it against the known failures."""
+the run's OpenCV worker (each reader engine on OpenCV 5), and judge it against the known failures."""
 from __future__ import annotations
 
 from collections import Counter
@@ -10,6 +10,9 @@ from typing import Any
 import pytest
 
 from conformance import known_failures
+from conformance.cell import Cell, Judge, verdict_lines
+from conformance.measure import measure
+from conformance.opencv_side import OpenCVSide
 from conformance.strategies import LayerConfig
 from conformance.verdict import Verdict, failed
 from model_zoo.export import ExportPath
@@ -77,19 +80,17 @@ def fuzz_judgement(status: str, entry: known_failures.KnownFailure | None) -> kn
     return judgement
 
 
-def run(session: Any, store: ArtifactStore, built: Any, path: ExportPath) -> list[Finding]:
-    """Export `built` through `path`, run it with each engine of the session's OpenCV, judge every verdict."""
-    from conformance.matrix import engines_for
-
+def run(opencv: OpenCVSide, judge: Judge, store: ArtifactStore, built: Any, path: ExportPath,
+        scratch: Path) -> list[Finding]:
+    """Export `built` through `path`, run it with each engine of the OpenCV side, judge every verdict."""
     export = store.export(built, path)
-    versions = (session.tf_version, session.tf_side["keras_in_use"], session.opencv_version)
     findings = []
-    for engine in engines_for(session.opencv_version):
+    for engine in opencv.engines:
         if export.artifact is None:
             verdict = failed("export-error", "export", export.error, export.detail)
         else:
-            verdict = session.run_opencv(built, path, engine, export)[0]
-        entry = known_failures.find(session.known, (built.case.id, path.name, engine), versions)
+            verdict = measure(opencv, built, path, engine, export, scratch)[0]
+        entry = judge.entry(Cell(built.case.id, path.name, engine))
         findings.append(Finding(engine, verdict, fuzz_judgement(verdict.status, entry)))
     return findings
 
@@ -98,12 +99,8 @@ def failure_message(config: LayerConfig, path: ExportPath, findings: list[Findin
     """What failed for which engine, and the configuration as a catalogue case."""
     lines = [f"{config.case_id} via {path.name} [{versions_line}]"]
     for finding in findings:
-        verdict = finding.verdict
-        lines.append(f"{finding.engine or 'status'}: {verdict.status}"
-                     + (f" at stage {verdict.stage}" if verdict.stage else "")
-                     + f" -> {finding.judgement.kind}: {finding.judgement.message}")
-        if verdict.error:
-            lines.append(f"  error: {verdict.error}")
+        lines.append(f"{finding.engine or 'OpenCV'}:")
+        lines.extend(f"  {line}" for line in verdict_lines(finding.verdict, finding.judgement))
     lines += ["as a catalogue case (model_zoo/cases/<family>.py), or add a known failure whose case pattern "
               "matches its id:", f"    {config.source()},"]
     return "\n".join(lines)

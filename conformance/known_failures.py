@@ -83,7 +83,12 @@ class Judgement:
     ok: bool
     kind: str  # pass | known | n/a | unexpected-failure | now-passes | fails-differently
     message: str
-    entry: KnownFailure | None = None
+    entry: KnownFailure | None = None  # the entry covering the cell, whatever the status
+
+    @property
+    def known(self) -> str | None:
+        """The covering entry's id, as results files record it."""
+        return None if self.entry is None else self.entry.id
 
 
 class KnownFailuresError(ValueError):
@@ -163,7 +168,7 @@ def _for_path(entries: list[KnownFailure], path: str) -> list[KnownFailure]:
 def judge(status: str, entry: KnownFailure | None) -> Judgement:
     """Strict comparison of a measured status with the cell's known-failure entry (None if unlisted)."""
     if status == NOT_APPLICABLE:  # whatever an entry over the route says of the TF sides that offer it
-        return Judgement(True, NOT_APPLICABLE, "not applicable: this TF side does not offer the route")
+        return Judgement(True, NOT_APPLICABLE, "not applicable: this TF side does not offer the route", entry)
     if entry is None:
         if status == "pass":
             return Judgement(True, "pass", "pass")

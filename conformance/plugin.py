@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 
 from conformance import matrix
+from conformance.cell import Cell, marker
 from conformance.known_failures import KnownFailuresError
 from conformance.opencv_env import DEFAULT_WHEEL, WHEELS
 from conformance.results import column
@@ -29,10 +30,6 @@ DEFAULT_OPENCV = "4.9"
 DEFAULT_MAX_EXAMPLES = 3  # per fuzz test: 21 tests x 3 examples took 18 s (tf215-cv49) to 34 s (tf219 x 5.0)
 CELL_PARAMETERS = ("cell", "blob")  # a test with one of these records one cell (a blob: conformance/test_preprocessing)
 _SESSION = pytest.StashKey()
-
-
-def marker(name: str) -> str:
-    return name.replace("-", "_")
 
 
 def default_opencv() -> str:
@@ -64,7 +61,8 @@ def pytest_addoption(parser):
                          "converter crash never kills the run)")
     group.addoption("--determinism", action="store_true", default=bool(os.environ.get("CONFORMANCE_DETERMINISM")),
                     help="also build, export and run three cases twice from scratch and require identical verdicts "
-                         "(env CONFORMANCE_DETERMINISM; set in the ci envs); it imports TF even when all is cached")
+                         "(env CONFORMANCE_DETERMINISM; set in matrix.DETERMINISM's ci envs); it imports TF even "
+                         "when all is cached")
     group.addoption("--resume", action="store_true",
                     help="continue an interrupted run: cells already in the results file (same versions) are kept")
     group.addoption("--cell-timeout", type=float, default=float(os.environ.get("CONFORMANCE_CELL_TIMEOUT", 60)),
@@ -97,12 +95,11 @@ def pytest_generate_tests(metafunc):
         return
     engines = matrix.engines_for(metafunc.config.getoption("--opencv"))
     params = [
-        pytest.param((case, path, engine), id="-".join(filter(None, (case.id, path.name, engine))),
-                     marks=[getattr(pytest.mark, marker(case.family)), getattr(pytest.mark, marker(path.name)),
-                            *([getattr(pytest.mark, f"engine_{engine}")] if engine else [])])
+        pytest.param((case, path, cell.engine), id=cell.id,
+                     marks=[getattr(pytest.mark, name) for name in (marker(case.family), *cell.markers)])
         for case in CATALOGUE
         for path in all_paths()
-        for engine in engines
+        for cell in (Cell(case.id, path.name, engine) for engine in engines)
     ]
     metafunc.parametrize("cell", params)
 

@@ -8,13 +8,13 @@ import json
 import subprocess
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 
 from conformance import known_failures
+from conformance.cell import Cell, Judge, verdict_lines
 from conformance.layout import to_layout
-from conformance.results import CellRecord
+from conformance.results import CellRecord, ResultsFile
 from conformance.runner import RunOutcome, signal_name
 from conformance.verdict import Verdict, compare, failed
 from model_zoo.preprocessing import FAMILY, Blob, seeded_images, tf_reference
@@ -74,30 +74,15 @@ class BlobResult:
     message: str
 
 
-def record(session: Any, blob: Blob, verdict: Verdict) -> BlobResult:
-    """Judge the combination's verdict against the known failures and add it to the session's results file."""
-    versions = (session.tf_version, session.tf_side["keras_in_use"], session.opencv_version)
-    entry = known_failures.find(session.known, (blob.case_id, blob.path, ""), versions)
-    judgement = known_failures.judge(verdict.status, entry)
-    session.results.add(CellRecord(
+def record(results: ResultsFile, judge: Judge, versions_line: str, blob: Blob, verdict: Verdict) -> BlobResult:
+    """Judge the combination's verdict against the known failures and add it to the run's results file."""
+    judgement = judge(Cell(blob.case_id, blob.path), verdict.status)
+    results.add(CellRecord(
         case=blob.case_id, path=blob.path, family=FAMILY, status=verdict.status, stage=verdict.stage,
         error=verdict.error, metrics=None if verdict.metrics is None else verdict.metrics.as_dict(),
-        tolerance=blob.tolerance.max_abs,
-        known=None if entry is None else entry.id,
-        outcome=judgement.kind, detail=verdict.detail,
+        tolerance=blob.tolerance.max_abs, known=judgement.known, outcome=judgement.kind, detail=verdict.detail,
     ))
     arguments = ", ".join(f"{name}={value!r}" for name, value in blob.opencv_arguments().items())
-    lines = [f"{blob.case_id} via cv2.dnn.{blob.opencv_function}({arguments}) [{session.versions_line}]",
-             f"status: {verdict.status} -> {judgement.kind}: {judgement.message}"]
-    if verdict.error:
-        lines.append(f"error: {verdict.error}")
-    if verdict.metrics is not None:
-        m = verdict.metrics
-        lines.append(f"max abs {m.max_abs:.3g}, mean abs {m.mean_abs:.3g}, scale {m.scale:.3g}; "
-                     f"smallest passing tolerance {m.required_tolerance:.3g}")
+    lines = [f"{blob.case_id} via cv2.dnn.{blob.opencv_function}({arguments}) [{versions_line}]",
+             *verdict_lines(verdict, judgement)]
     return BlobResult(verdict, judgement, "\n".join(lines))
-
-
-def opencv_python(session: Any) -> str:
-    """The interpreter of the session's OpenCV side (the worker's, first in its command)."""
-    return session.runner.command[0]

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from conformance import known_failures
+from conformance.cell import Cell, Judge
 from conformance.results import committed, read, to_text, write_atomically
 from model_zoo.versions import tensorflow_version
 
@@ -28,12 +29,11 @@ def file_versions(document: dict[str, Any]) -> known_failures.Versions:
 
 def rejudge(document: dict[str, Any], entries: list[known_failures.KnownFailure]) -> list[dict[str, Any]]:
     """Update every cell's `known` and `outcome` in place; return the cells that would fail a run."""
-    versions = file_versions(document)
+    judge = Judge(entries, file_versions(document))
     failing = []
     for cell in document["cells"]:
-        entry = known_failures.find(entries, (cell["case"], cell["path"], cell.get("engine", "")), versions)
-        judgement = known_failures.judge(cell["status"], entry)
-        cell["known"] = None if entry is None else entry.id
+        judgement = judge(Cell(cell["case"], cell["path"], cell.get("engine", "")), cell["status"])
+        cell["known"] = judgement.known
         cell["outcome"] = judgement.kind
         if not judgement.ok:
             failing.append(cell)

@@ -41,7 +41,7 @@ def test_fuzz(family, path_name, conformance, request, tmp_path_factory):
         if built is None:
             tally.refused += 1
             reject()
-        findings = fuzz.run(conformance, store, built, path)
+        findings = fuzz.run(conformance.opencv, conformance.judge, store, built, path, store.root)
         tally.count(findings)
         unexpected = [finding for finding in findings if not finding.judgement.ok]
         if unexpected:

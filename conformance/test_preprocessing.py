@@ -10,13 +10,14 @@ from model_zoo.preprocessing import BLOBS
 def opencv_blobs(conformance, request, tmp_path_factory):
     """Every selected combination's OpenCV outcome, from one OpenCV process."""
     selected = [item.callspec.params["blob"] for item in request.session.items if "blob" in item.fixturenames]
-    return preprocessing.opencv_blobs(preprocessing.opencv_python(conformance), selected,
+    return preprocessing.opencv_blobs(conformance.opencv.python, selected,
                                       tmp_path_factory.mktemp("blobs"), conformance.settings.timeout)
 
 
 @pytest.mark.parametrize("blob", [pytest.param(blob, id=f"{blob.case_id}-{blob.path}") for blob in BLOBS])
 def test_blob(blob, conformance, opencv_blobs):
-    result = preprocessing.record(conformance, blob, preprocessing.verdict_of(blob, opencv_blobs[blob.id]))
+    result = preprocessing.record(conformance.results, conformance.judge, conformance.versions_line, blob,
+                                  preprocessing.verdict_of(blob, opencv_blobs[blob.id]))
     if result.judgement.kind == "known":
         pytest.xfail(result.message)
     if not result.judgement.ok:
