@@ -194,10 +194,15 @@ CELL_DEFAULTS = {f.name: (f.default if f.default is not MISSING else f.default_f
                  for f in fields(CellRecord) if f.default is not MISSING or f.default_factory is not MISSING}
 
 
+CELL_FIELDS = {f.name: index for index, f in enumerate(fields(CellRecord))}
+
+
 def committed(document: dict[str, Any]) -> dict[str, Any]:
-    """The document as committed: cells without local fields and defaults, rounded, location-free."""
+    """The document as committed: cells without local fields and defaults, rounded, location-free, their fields
+    in CellRecord's order (so a cell rejudged in place reads as the same cell measured afresh)."""
     def compact(cell: dict[str, Any]) -> dict[str, Any]:
-        kept = {key: _rounded(value) for key, value in cell.items()
+        ordered = sorted(cell.items(), key=lambda item: CELL_FIELDS.get(item[0], len(CELL_FIELDS)))
+        kept = {key: _rounded(value) for key, value in ordered
                 if key not in LOCAL_FIELDS and not (key in CELL_DEFAULTS and value == CELL_DEFAULTS[key])}
         blame = kept.get("blame")
         formula = formulaic_evidence(blame, kept.get("error", "")) if isinstance(blame, dict) else None
