@@ -13,8 +13,10 @@ repro.py's reading and judging code is not rewritten: it is the source of confor
 """
 from __future__ import annotations
 
+import functools
 import inspect
 import json
+import os
 import shutil
 from collections.abc import Sequence
 from pathlib import Path
@@ -135,6 +137,12 @@ def worker_functions() -> list:
     return sorted(found, key=lambda function: function.__code__.co_firstlineno)
 
 
+@functools.cache
+def copied_source() -> str:
+    """The suite's code that every repro.py carries (read once per run: a run writes thousands of bundles)."""
+    return "\n\n".join(inspect.getsource(part).rstrip() for part in (Tolerance, *COPIED_VERDICT, *worker_functions()))
+
+
 def numbered(stem: str, count: int) -> list[str]:
     """`input.npy` for one array, `input_0.npy`, `input_1.npy`... for several."""
     return [f"{stem}.npy"] if count == 1 else [f"{stem}_{index}.npy" for index in range(count)]
@@ -160,8 +168,7 @@ def repro_source(cell: str, model: str, reader: str, engine: str, inputs: Sequen
         f"TIMEOUT = {timeout!r}", f"MEMORY_LIMIT_MB = {memory_limit_mb!r}  # the suite's cap on the worker",
         f"SUITE = {said!r}", "HERE = os.path.dirname(os.path.abspath(__file__))",
     ])
-    copied = "\n\n".join(inspect.getsource(part).rstrip() for part in
-                         (Tolerance, *COPIED_VERDICT, *worker_functions()))
+    copied = copied_source()
     return "\n".join([
         header, "from __future__ import annotations\n",
         "import json\nimport os\nimport signal\nimport subprocess\nimport sys\nimport tempfile\nimport time",
@@ -188,7 +195,10 @@ def write_bundle(folder: Path, *, cell: str, model: Path | None, reader: str, en
     if model is None:
         (folder / "error.txt").write_text(f"{suite.error}\n\n{suite.detail}".rstrip() + "\n")
         return folder
-    shutil.copy2(model, folder / model.name)
+    try:  # a hard link where the cache and the bundle share a file system: a failing cell costs no copy
+        os.link(model, folder / model.name)
+    except OSError:
+        shutil.copy2(model, folder / model.name)
     source = repro_source(cell, model.name, reader, engine, [(name, file) for (name, _), file
                                                               in zip(inputs, input_files, strict=True)],
                           expected_files, tolerance, suite, timeout, memory_limit_mb, versions)

@@ -77,6 +77,8 @@ def runtime_tensors(export: Export, reference: Reference, path: ExportPath) -> d
     try:
         with np.load(file) as stored:
             if str(stored["key"]) == json.dumps(_key(export)):
+                if "error" in stored.files:  # the runtime could not give them: known without asking it again
+                    return str(stored["error"])
                 return dict(zip([str(name) for name in stored["names"]],
                                 (stored[f"tensor_{index}"] for index in range(len(stored["names"]))), strict=True))
     except (OSError, KeyError, ValueError):
@@ -85,12 +87,20 @@ def runtime_tensors(export: Export, reference: Reference, path: ExportPath) -> d
         tensors = runtime.tensors(export.folder / export.artifact.model, export.artifact.input_names,
                                   _laid_out(reference.inputs, path.input_layout, runtime))
     except Exception as error:
-        return f"{runtime.name} could not give its intermediate tensors: {first_line(error)}"
+        reason = f"{runtime.name} could not give its intermediate tensors: {first_line(error)}"
+        _save_tensors(file, export, {}, reason)
+        return reason
+    _save_tensors(file, export, tensors)
+    return tensors
+
+
+def _save_tensors(file: Path, export: Export, tensors: dict[str, np.ndarray], error: str = "") -> None:
+    """Keep the runtime's tensors (or why it gave none) beside the export, keyed like the check."""
     temporary = file.with_name(f".{file.name}.{os.getpid()}.npz")
-    np.savez(temporary, key=json.dumps(_key(export)), names=np.array(list(tensors), dtype=str),
+    extra = {"error": error} if error else {}
+    np.savez(temporary, key=json.dumps(_key(export)), names=np.array(list(tensors), dtype=str), **extra,
              **{f"tensor_{index}": array for index, array in enumerate(tensors.values())})
     os.replace(temporary, file)
-    return tensors
 
 
 def layer_layout(export: Export) -> str | None:

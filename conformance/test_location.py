@@ -2,8 +2,8 @@
 each with its own export cache, measure the same cells and write byte-identical results files.
 
 The cells: a TFLite converter error whose message names files of the TF side (site-packages, the checkout), a
-pass, and a failure with a triage record. Run with --determinism (set in the ci envs): it exports and runs them
-twice from scratch in two pytest processes.
+pass, and a failure with a triage record. Run with --determinism (set in matrix.DETERMINISM's ci envs): it exports
+and runs them twice from scratch in two pytest processes.
 """
 import os
 import shutil
@@ -12,8 +12,6 @@ import sys
 from pathlib import Path
 
 import pytest
-
-from conformance import matrix
 
 SELECTION = "resize-bicubic-up-tflite-concrete-batch1 or conv2d-1x1-onnx-keras or flatten-tf-frozen-ours"
 PROJECT = Path(__file__).resolve().parents[1]
@@ -29,7 +27,7 @@ def measure_in_a_copy(folder: Path, conformance) -> bytes:
                    "CONFORMANCE_DETERMINISM": "", "CONFORMANCE_MAX_EXAMPLES": "0"}
     command = [sys.executable, "-m", "pytest", "conformance/test_cells.py", "-q", "-p", "no:cacheprovider",
                "-k", SELECTION, "--opencv", conformance.settings.opencv,
-               "--opencv-python", str(conformance.runner.command[0]), "--cache-dir", str(folder / "cache"),
+               "--opencv-python", conformance.opencv.python, "--cache-dir", str(folder / "cache"),
                "--results-dir", "results", "--jobs", "1"]
     done = subprocess.run(command, cwd=folder, env=environment, capture_output=True, text=True, timeout=600)
     assert done.returncode in (0, 1), done.stdout[-3000:] + done.stderr[-3000:]
@@ -38,9 +36,7 @@ def measure_in_a_copy(folder: Path, conformance) -> bytes:
 
 def test_two_checkouts_in_different_folders_commit_the_same_bytes(request, tmp_path):
     if not request.config.getoption("--determinism"):
-        pytest.skip("checked with --determinism (CONFORMANCE_DETERMINISM=1, set in the ci envs)")
-    if os.environ.get("CONFORMANCE_ENV", "") in matrix.CI and os.environ["CONFORMANCE_ENV"] not in matrix.CORE:
-        pytest.skip("checked once per TF side, in the core envs: it depends on the TF side, not on OpenCV")
+        pytest.skip("checked with --determinism (CONFORMANCE_DETERMINISM=1, set in the ci envs of matrix.DETERMINISM)")
     conformance = request.getfixturevalue("conformance")
     first = measure_in_a_copy(tmp_path / "a" / "checkout", conformance)
     second = measure_in_a_copy(tmp_path / "elsewhere" / "deeper" / "clone", conformance)
