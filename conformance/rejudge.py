@@ -3,6 +3,9 @@
     python -m conformance.rejudge reports/results/*.json            # what is unlisted, stale or now passing
     python -m conformance.rejudge --write reports/results/*.json    # refresh each cell's `known` and `outcome`
 
+It also warns about entries that judge no measured cell: shadowed by an earlier entry, or covering nothing
+measured (as array-api-tests warns about xfail ids that match no test): a stale entry is visible.
+
 Statuses and numbers are never touched: only the bookkeeping that depends on the known-failures file, so a
 change to that file can be checked against the whole measured matrix in a second, and committed results
 stay consistent with it.
@@ -40,6 +43,42 @@ def rejudge(document: dict[str, Any], entries: list[known_failures.KnownFailure]
     return failing
 
 
+def unused_entries(documents: list[dict[str, Any]], entries: list[known_failures.KnownFailure]
+                   ) -> list[tuple[known_failures.KnownFailure, known_failures.KnownFailure | None]]:
+    """Entries that judge no measured cell, each with the earlier entry that takes the first cell it covers
+    (shadowed) or None (it covers no measured cell: stale, or beyond what was measured). Entries over fuzzed
+    configurations only (case patterns `fuzz-*`) judge the fuzz tests, not results files, and are left out."""
+    first_matches: dict[str, known_failures.KnownFailure] = {}
+    measured = []
+    for document in documents:
+        judge = Judge(entries, file_versions(document))
+        for cell in document["cells"]:
+            key = Cell(cell["case"], cell["path"], cell.get("engine", ""))
+            measured.append((key, judge.versions))
+            if (entry := judge.entry(key)) is not None:
+                first_matches.setdefault(entry.id, entry)
+    unused = []
+    for entry in entries:
+        if entry.id in first_matches or all(pattern.startswith("fuzz-") for pattern in entry.case):
+            continue
+        covered = next(((cell, versions) for cell, versions in measured if entry.matches(cell.key, versions)), None)
+        unused.append((entry, None if covered is None else known_failures.find(entries, covered[0].key, covered[1])))
+    return unused
+
+
+def unused_lines(unused: list[tuple[known_failures.KnownFailure, known_failures.KnownFailure | None]],
+                 entries: list[known_failures.KnownFailure]) -> list[str]:
+    """One warning per entry that judges nothing, naming it by id and place in the file."""
+    place = {entry.id: index for index, entry in enumerate(entries, start=1)}
+    lines = []
+    for entry, shadow in unused:
+        what = (f"shadowed by the earlier entry {shadow.id} (entry {place[shadow.id]})" if shadow is not None
+                else "covers no measured cell")
+        lines.append(f"warning: known failure {entry.id} (entry {place[entry.id]}: case {', '.join(entry.case)}; "
+                     f"path {', '.join(entry.path)}) {what}")
+    return lines
+
+
 def report(failing: dict[str, list[dict[str, Any]]]) -> list[str]:
     """Failing cells grouped by outcome, path, engine, status and error, each group with its cases and envs."""
     groups: dict[tuple[str, ...], dict[str, set[str]]] = defaultdict(lambda: {"cases": set(), "envs": set()})
@@ -62,7 +101,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--write", action="store_true", help="write the refreshed judgement into the files")
     options = parser.parse_args(argv)
     entries = known_failures.load()
-    failing = {}
+    failing, documents = {}, []
     for file in options.files:
         try:
             document = read(file)
@@ -72,9 +111,10 @@ def main(argv: list[str] | None = None) -> int:
         if document.get("not_installable"):
             continue
         failing[document["env"]] = rejudge(document, entries)
+        documents.append(document)
         if options.write:
             write_atomically(file, to_text(committed(document)))
-    print("\n".join(report(failing)))
+    print("\n".join(report(failing) + unused_lines(unused_entries(documents, entries), entries)))
     total = sum(len(cells) for cells in failing.values())
     print(f"{total} cells in {sum(bool(c) for c in failing.values())} of {len(failing)} envs would fail a run")
     return 1 if total else 0

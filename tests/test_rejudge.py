@@ -45,3 +45,19 @@ def test_unreadable_files_are_skipped_with_a_message(tmp_path, capsys):
     file.write_text("{")
     assert rejudge.main([str(file)]) == 0
     assert "skipped" in capsys.readouterr().err
+
+
+def test_entries_that_judge_nothing_are_named_shadowed_or_uncovered():
+    entries = known_failures.parse(
+        '[[known]]\ncase = "a*"\npath = "tflite"\nstatus = "unsupported"\nreason = "first"\n\n'
+        '[[known]]\ncase = "ab"\npath = "tflite"\nstatus = "unsupported"\nreason = "shadowed by the first"\n\n'
+        '[[known]]\ncase = "z"\npath = "tflite"\nstatus = "unsupported"\nreason = "covers nothing measured"\n\n'
+        '[[known]]\ncase = "fuzz-*"\npath = "tflite"\nstatus = "mismatch"\nreason = "judges fuzz tests only"\n')
+    measured = document("4.7.0", ("ab", "unsupported"), ("c", "pass"))
+    unused = rejudge.unused_entries([measured], entries)
+    assert [(entry.reason, shadow and shadow.reason) for entry, shadow in unused] == [
+        ("shadowed by the first", "first"), ("covers nothing measured", None)]
+    lines = rejudge.unused_lines(unused, entries)
+    assert f"{entries[1].id} (entry 2: case ab; path tflite) shadowed by the earlier entry {entries[0].id} (entry 1)" \
+        in lines[0]
+    assert lines[1].endswith("covers no measured cell")
