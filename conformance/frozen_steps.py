@@ -18,7 +18,7 @@ from pathlib import Path
 
 from conformance import opencv_env
 from conformance.layout import to_layout
-from conformance.runner import OpenCVRunner, worker_command
+from conformance.opencv_side import OpenCVSide
 from conformance.verdict import compare
 from model_zoo.build import build_case
 from model_zoo.cases import by_id
@@ -65,9 +65,7 @@ def main() -> None:
     print("| case | OpenCV | " + " | ".join(VARIANTS) + " |")
     print("| --- | --- |" + " --- |" * len(VARIANTS))
     for version in options.opencv.split(","):
-        python = opencv_env.environment_python(options.cache_dir / "opencv-envs", version, opencv_env.DEFAULT_WHEEL)
-        runner = OpenCVRunner(worker_command(python), 60, folder / "logs", 4096)
-        opencv = runner.start()["opencv"]
+        side = OpenCVSide(version, opencv_env.DEFAULT_WHEEL, options.cache_dir, 60, folder / "logs")
         engine = "classic" if version.startswith("5") else ""
         for case_id, built in references.items():
             feeds = [("" if len(built.inputs) == 1 else name, to_layout(array, "nchw"))
@@ -75,7 +73,7 @@ def main() -> None:
             expected = [to_layout(array, "nchw") for array in built.expected]
             shown = []
             for name in VARIANTS:
-                outcome = runner.run(files[(case_id, name)], "readNetFromTensorflow", feeds,
+                outcome = side.run(files[(case_id, name)], "readNetFromTensorflow", feeds,
                                      Path(tempfile.mkdtemp(dir=folder)), engine,
                                      output_shapes=tuple(a.shape for a in expected))
                 if outcome.status != "ok":
@@ -84,8 +82,8 @@ def main() -> None:
                 verdict = compare(expected, outcome.outputs, built.case.tolerance)
                 shown.append(verdict.status + (f" ({verdict.metrics.max_abs:.2g})" if verdict.status == "mismatch"
                                                else ""))
-            print(f"| {case_id} | {opencv}{' ' + engine if engine else ''} | " + " | ".join(shown) + " |")
-        runner.close()
+            print(f"| {case_id} | {side.version}{' ' + engine if engine else ''} | " + " | ".join(shown) + " |")
+        side.close()
 
 
 if __name__ == "__main__":
