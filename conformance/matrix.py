@@ -15,6 +15,8 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from conformance.schema import RESULTS_SCHEMA
+
 TF_VERSIONS = ("2.12", "2.13", "2.14", "2.15", "2.16", "2.17", "2.18", "2.19", "2.20", "2.21")
 OPENCV_VERSIONS = ("4.7", "4.8", "4.9", "4.10", "4.11", "4.12", "4.13", "4.14", "5.0")
 KERAS3_FROM = "2.16"  # TF versions from this one ship Keras 3; on them a -keras2 variant uses tf-keras
@@ -22,7 +24,7 @@ ENGINES = ("classic", "new", "auto")  # OpenCV 5.x readers take an engine; each 
 
 # Everything the TF side of an env installs: (TF range as (lowest, highest) minor, or None for all, requirement).
 # The TF side also runs onnxruntime and the TFLite interpreter to blame converters; the OpenCV side installs
-# only OpenCV and numpy in its own environment (conformance/opencv_env.py).
+# only OpenCV and numpy in its own environment (conformance/opencv/install.py).
 TF_SIDE_REQUIREMENTS = (
     (None, "pytest>=8"),
     (None, "hypothesis==6.170.17"),  # the fuzz tests; pinned: derandomized draws change with its version
@@ -57,7 +59,6 @@ def version_key(version: str) -> tuple[int, ...]:
 # results must be rerun whenever the catalogue changes, which git (and a session) can afford for these 18 envs.
 MEASURED_TF = ("2.15", "2.19")
 MEASURED_OPENCV = OPENCV_VERSIONS
-MEASURED_KERAS2_TF: tuple[str, ...] = ()
 
 
 def digits(version: str) -> str:
@@ -67,6 +68,9 @@ def digits(version: str) -> str:
 def engines_for(opencv: str) -> tuple[str, ...]:
     """The reader engines measured as separate columns on this OpenCV version: none ("") before OpenCV 5."""
     return ENGINES if version_key(opencv) >= (5,) else ("",)
+
+
+ENV_NAME = re.compile(r"^tf(?P<tf>\d\d+)-cv(?P<opencv>\d\d+)(?P<keras2>-keras2)?$")
 
 
 @dataclass(frozen=True)
@@ -80,6 +84,15 @@ class Pair:
     @property
     def name(self) -> str:
         return f"tf{digits(self.tf)}-cv{digits(self.opencv)}" + ("-keras2" if self.keras2 else "")
+
+    @classmethod
+    def parse(cls, name: str) -> Pair | None:
+        """`tf215-cv410-keras2` -> Pair("2.15", "4.10", True); None for a name outside the scheme."""
+        match = ENV_NAME.match(name)
+        if match is None:
+            return None
+        return cls(*(f"{digits[0]}.{digits[1:]}" for digits in (match["tf"], match["opencv"])),
+                   keras2=match["keras2"] is not None)
 
     @property
     def engines(self) -> tuple[str, ...]:
@@ -101,7 +114,7 @@ class Pair:
     def labels(self) -> list[str]:
         """tox labels: `matrix` (all pairs), `tf<TF>` (pairs sharing one TF side), `measured`, `core`, `ci`."""
         labels = ["matrix", f"tf{digits(self.tf)}"]
-        if self.opencv in MEASURED_OPENCV and (self.tf in (MEASURED_KERAS2_TF if self.keras2 else MEASURED_TF)):
+        if self.opencv in MEASURED_OPENCV and self.tf in MEASURED_TF and not self.keras2:
             labels.append("measured")
         if self.name in CORE:
             labels += ["core", "smoke"]
@@ -154,7 +167,8 @@ def not_installable_document(name: str, reason: str) -> dict:
     shows the reason in its place instead of a hole."""
     pair = by_name(name)
     return {
-        "schema": 3, "env": name, "started": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
+        "schema": RESULTS_SCHEMA, "env": name,
+        "started": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
         "complete": True, "selection": None, "requested": {"opencv": pair.opencv}, "not_installable": reason,
         "tf_side": {"tensorflow-cpu": f"{pair.tf}.*", "keras2": pair.keras2}, "opencv_side": {"opencv": pair.opencv},
         "carried_cells": 0, "summary": {}, "cells": [],

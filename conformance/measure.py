@@ -1,7 +1,7 @@
 """One cell measured on an OpenCV side: the feeds in the route's layout, OpenCV's outputs judged against TF's
 (or the route's own runtime's), and, for a cell that fails, its triage (blame, first diverging layer) and
 reproducer bundle. The pytest session and the check command measure through these; I/O stays here and in the
-worker, the judging itself is conformance/verdict.py and conformance/triage.py."""
+worker, the judging itself is conformance/judging/verdict.py and conformance/evidence/triage.py."""
 from __future__ import annotations
 
 import tempfile
@@ -11,19 +11,19 @@ from typing import Any
 
 import numpy as np
 
-from conformance import bundle, runtime_check, triage
-from conformance.cell import Cell
-from conformance.layout import to_layout
-from conformance.opencv_side import OpenCVSide
-from conformance.verdict import Verdict, compare, failed
+from conformance.evidence import bundle, runtime_check, triage
+from conformance.judging.cell import Cell
+from conformance.judging.verdict import Verdict, compare, failed
+from conformance.opencv.side import OpenCVSide
 from model_zoo.case import DEFAULT_TOLERANCE
-from model_zoo.export import ExportPath
+from model_zoo.export import Route
+from model_zoo.layout import to_layout
 from model_zoo.store import Export, Reference
 
 Measured = tuple[Verdict, dict[str, float], dict[str, float] | None]  # verdict, OpenCV-side seconds, float metrics
 
 
-def opencv_feeds(built: Reference | Any, path: ExportPath, export: Export | None) -> list[tuple[str, np.ndarray]]:
+def opencv_feeds(built: Reference | Any, path: Route, export: Export | None) -> list[tuple[str, np.ndarray]]:
     """(input name, array) as OpenCV is fed: in the path's layout, named as the artifact names them ('' for a
     model's only input)."""
     names = ("",) if len(built.inputs) == 1 else (
@@ -31,13 +31,13 @@ def opencv_feeds(built: Reference | Any, path: ExportPath, export: Export | None
     return [(name, to_layout(array, path.input_layout)) for name, array in zip(names, built.inputs, strict=True)]
 
 
-def expected_outputs(export: Export, built: Reference | Any, path: ExportPath) -> tuple[list[np.ndarray], Any]:
+def expected_outputs(export: Export, built: Reference | Any, path: Route) -> tuple[list[np.ndarray], Any]:
     """What OpenCV's outputs are compared with, in the path's layout, and the tolerance."""
     judged, tolerance = runtime_check.judged_against(export, built)
     return [to_layout(array, path.output_layout) for array in judged], tolerance
 
 
-def measure(side: OpenCVSide, built: Reference | Any, path: ExportPath, engine: str, export: Export,
+def measure(side: OpenCVSide, built: Reference | Any, path: Route, engine: str, export: Export,
             scratch: Path) -> Measured:
     """OpenCV's verdict on an export of `built` (a Reference or a BuiltCase: its case, inputs and TF's outputs),
     the OpenCV side's timings, and, for a route judged against its own runtime, the error against TF's float
@@ -58,7 +58,7 @@ def measure(side: OpenCVSide, built: Reference | Any, path: ExportPath, engine: 
     return verdict, {**outcome.seconds, "verdict": time.perf_counter() - judging}, float_metrics
 
 
-def triage_cell(side: OpenCVSide, verdict: Verdict, reference: Reference | None, path: ExportPath, engine: str,
+def triage_cell(side: OpenCVSide, verdict: Verdict, reference: Reference | None, path: Route, engine: str,
                 export: Export | None, scratch: Path) -> dict[str, Any]:
     """A non-pass cell's blame (its artifact in the route's own runtime) and, for a mismatch, the first OpenCV
     layer that leaves the runtime's tensors, as record fields."""
@@ -70,7 +70,7 @@ def triage_cell(side: OpenCVSide, verdict: Verdict, reference: Reference | None,
     return {"blame": blame, "divergence": None if divergence is None else divergence.as_dict()}
 
 
-def divergence_of(side: OpenCVSide, reference: Reference, path: ExportPath, engine: str, export: Export,
+def divergence_of(side: OpenCVSide, reference: Reference, path: Route, engine: str, export: Export,
                   scratch: Path) -> triage.Divergence:
     """Where OpenCV's layers (run again with fusion off) first leave the path's runtime's tensors."""
     folder = Path(tempfile.mkdtemp(dir=scratch, prefix=f"{reference.case.id}-{path.name}-layers-"))
@@ -89,9 +89,10 @@ def divergence_of(side: OpenCVSide, reference: Reference, path: ExportPath, engi
 
 
 def write_cell_bundle(folder: Path, cell: Cell, side: OpenCVSide, tf_side: dict[str, Any], verdict: Verdict,
-                      blame: dict[str, Any], reference: Reference | None, path: ExportPath,
+                      blame: dict[str, Any], reference: Reference | None, path: Route,
                       export: Export | None) -> Path:
-    """The cell's reproducer folder (conformance/bundle.py): its model, inputs, expected outputs and repro.py."""
+    """The cell's reproducer folder (conformance/evidence/bundle.py): its model, inputs, expected outputs and
+    repro.py."""
     runnable = export is not None and export.artifact is not None
     if runnable and reference is not None:
         expected, tolerance = expected_outputs(export, reference, path)

@@ -23,10 +23,11 @@ from dataclasses import MISSING, dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
-from conformance.triage import formulaic_evidence
-from conformance.verdict import summarize
+from conformance.evidence.triage import formulaic_evidence
+from conformance.judging.verdict import summarize
+from conformance.schema import RESULTS_SCHEMA
+from model_zoo.store import write_atomically
 
-SCHEMA_VERSION = 3  # 2: cells carry the OpenCV 5.x reader `engine`; `not_installable`. 3: the compact form
 LOCAL_FIELDS = ("seconds", "export_cached", "detail", "bundle")  # only in the local full file
 SIGNIFICANT_DIGITS = 4
 TEXT_CHARS = 160  # error and evidence lines as committed; the full text is in the local file
@@ -49,7 +50,7 @@ class CellRecord:
     export_cached: bool = False
     detail: str = ""  # a crashed worker's stderr tail, an export's traceback, OpenCV's full exception text
     engine: str = ""  # OpenCV 5.x reader engine (classic, new, auto); "" before OpenCV 5
-    # triage of a non-pass cell (optional: older files lack them); see conformance/triage.py
+    # triage of a non-pass cell (optional: older files lack them); see conformance/evidence/triage.py
     blame: dict[str, Any] | None = None  # blame (converter | opencv | harness-unknown), evidence, runtime numbers
     divergence: dict[str, Any] | None = None  # mismatch cells: the first diverging OpenCV layer
     bundle: str = ""  # the reproducer folder, "" when none was written
@@ -117,7 +118,7 @@ class ResultsFile:
     def document(self, complete: bool) -> dict[str, Any]:
         cells = self.merged_cells()
         return {
-            "schema": SCHEMA_VERSION,
+            "schema": RESULTS_SCHEMA,
             "env": self.env,
             "started": self.started,
             "complete": complete,
@@ -151,13 +152,6 @@ def started_now() -> str:
     return moment.isoformat(timespec="seconds")
 
 
-def write_atomically(file: Path, text: str) -> None:
-    file.parent.mkdir(parents=True, exist_ok=True)
-    temporary = file.with_name(f".{file.name}.{os.getpid()}.tmp")
-    temporary.write_text(text)
-    os.replace(temporary, file)
-
-
 def local_of(file: Path) -> Path:
     """The run's full results file beside the committed one: timings, tracebacks, bundle folders."""
     return file.parent / "local" / file.name
@@ -167,6 +161,9 @@ def local_of(file: Path) -> Path:
 # a tox env, the checkout): shown from that folder on. Then any other absolute path under a temporary folder.
 _ROOTED = re.compile(r"(?<![\w-])/(?:[^\s\"'/:]+/)*?(?=(?:site-packages|\.conformance-cache|\.tox)/)")
 _TEMPORARY = re.compile(r"(?<![\w.])/(?:tmp|var/tmp|var/folders)/[^\s\"':]+")
+# A tox env's own part of a site-packages path: the env that happened to export a shared artifact (any env of the
+# TF side may) must not show in the error line, or the same cell reads differently from run to run.
+_TOX_ENV_SITE = re.compile(r"\.tox/[^\s\"'/:]+/lib/python[\d.]+/(?=site-packages/)")
 
 
 def location_free(text: str) -> str:
@@ -175,7 +172,7 @@ def location_free(text: str) -> str:
     here = str(Path.cwd().resolve())
     if here != "/":
         text = text.replace(here + "/", "")
-    return _TEMPORARY.sub("<tmp>", _ROOTED.sub("", text))
+    return _TEMPORARY.sub("<tmp>", _TOX_ENV_SITE.sub("", _ROOTED.sub("", text)))
 
 
 def _rounded(value: Any) -> Any:
@@ -278,8 +275,8 @@ def read(file: Path) -> dict[str, Any]:
     except ValueError as error:
         raise ValueError(f"{file} is not valid JSON ({error})") from None
     schema = document.get("schema") if isinstance(document, dict) else None
-    if schema != SCHEMA_VERSION:
-        raise ValueError(f"{file}: results schema {schema!r}, this code reads {SCHEMA_VERSION}")
+    if schema != RESULTS_SCHEMA:
+        raise ValueError(f"{file}: results schema {schema!r}, this code reads {RESULTS_SCHEMA}")
     if not isinstance(document.get("cells"), list):
         raise ValueError(f"{file}: no list of cells")
     document = with_journal(document, file)

@@ -10,19 +10,18 @@ Needs no TensorFlow: staleness is decided by the case definition fingerprint and
 from __future__ import annotations
 
 import argparse
-import json
 import shutil
 import time
 from collections.abc import Iterator
 from pathlib import Path
 
 from model_zoo.cases import CATALOGUE
-from model_zoo.export import all_paths
+from model_zoo.export import all_routes
 from model_zoo.fingerprint import case_fingerprint
-from model_zoo.store import LAST_USED, MANIFEST, recipe_hash
+from model_zoo.store import LAST_USED, MANIFEST, current_manifest, recipe_hash
 
 OPENCV_ENVS = "opencv-envs"
-OPENCV_READY = "conformance-ready.json"  # conformance/opencv_env.py's marker, touched when an env is used
+OPENCV_READY = "conformance-ready.json"  # conformance/opencv/install.py's marker, touched when an env is used
 
 
 def folder_bytes(folder: Path) -> int:
@@ -66,20 +65,15 @@ def size_lines(cache: Path) -> list[str]:
 def stale_entries(cache: Path) -> Iterator[Path]:
     """Export and reference folders that the current catalogue and recipes would not read."""
     case_keys = {case.id: case_fingerprint(case) for case in CATALOGUE}
-    recipes = {path.name: recipe_hash(path) for path in all_paths()}
+    recipes = {path.name: recipe_hash(path) for path in all_routes()}
     for side in tf_sides(cache):
         for case_folder in sorted(folder for folder in side.iterdir() if folder.is_dir()):
             if case_folder.name not in case_keys:
                 yield case_folder
                 continue
             for entry in sorted(folder for folder in case_folder.iterdir() if folder.is_dir()):
-                try:
-                    manifest = json.loads((entry / MANIFEST).read_text())
-                except (OSError, ValueError):
-                    yield entry
-                    continue
-                current = (case_keys[case_folder.name], recipes.get(entry.name) if entry.name != "reference" else None)
-                if (manifest.get("case"), manifest.get("recipe")) != current:
+                recipe = {} if entry.name == "reference" else {"recipe": recipes.get(entry.name)}
+                if current_manifest(entry, {"case": case_keys[case_folder.name], **recipe}) is None:
                     yield entry
 
 

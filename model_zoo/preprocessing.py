@@ -7,7 +7,7 @@ convert to float32; with `swapRB` swap R and B; subtract `mean` (given in the ou
 `scalefactor`; stack as NCHW. The TF side (`tf_reference`) is the closest a user can write in TF: `tf.image.resize`
 (bilinear, half-pixel centres, no antialias, which is what INTER_LINEAR computes) to the size OpenCV resizes to,
 `tf.image.resize_with_crop_or_pad` for the centre, a channel flip, `(x - mean) * scalefactor`, the NCHW transpose
-(`conformance.layout.to_layout`). A few combinations swap one TF choice (antialias, the area method, rounding the
+(`model_zoo.layout.to_layout`). A few combinations swap one TF choice (antialias, the area method, rounding the
 resized image to uint8 as OpenCV's uint8 resize does) to show which TF spelling matches and which does not.
 """
 from __future__ import annotations

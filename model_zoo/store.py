@@ -21,6 +21,7 @@ import os
 import shutil
 import time
 import traceback
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -28,7 +29,7 @@ from typing import Any
 import numpy as np
 
 from model_zoo.case import Case
-from model_zoo.export import Artifact, ExportPath
+from model_zoo.export import Artifact, Route
 from model_zoo.fingerprint import case_fingerprint, describe
 
 MANIFEST = "manifest.json"
@@ -57,7 +58,7 @@ class Export:
     cached: bool
 
 
-def recipe_hash(path: ExportPath) -> str:
+def recipe_hash(path: Route) -> str:
     """Hash of the route's code: its export function and, recursively, every module-level function and value it
     uses (model_zoo.fingerprint.describe), so a change to a function another route delegates to re-exports both."""
     return hashlib.sha256(describe(path.export, set()).encode()).hexdigest()[:16]
@@ -85,7 +86,7 @@ class ArtifactStore:
             self._keys[case] = case_fingerprint(case)
         return self._keys[case]
 
-    def cached_export(self, case: Case, path: ExportPath) -> Export | None:
+    def cached_export(self, case: Case, path: Route) -> Export | None:
         """The export of `case` through `path` if the cache has it for the case's current definition."""
         if (case, path.name) not in self._exports:
             found = self._read(self.root / case.id / path.name, self._export_key(case, path))
@@ -94,7 +95,7 @@ class ArtifactStore:
             self._exports[(case, path.name)] = found
         return self._exports[(case, path.name)]
 
-    def export(self, built: Any, path: ExportPath) -> Export:
+    def export(self, built: Any, path: Route) -> Export:
         """The cached export of `built` (a model_zoo.build.BuiltCase) through `path`, exporting it now if needed."""
         folder = self.root / built.case.id / path.name
         key = self._export_key(built.case, path)
@@ -104,7 +105,7 @@ class ArtifactStore:
         self._exports[(built.case, path.name)] = dataclasses.replace(done, cached=True)  # for later cells
         return done
 
-    def record_failed_export(self, case: Case, path: ExportPath, error: str, detail: str) -> None:
+    def record_failed_export(self, case: Case, path: Route, error: str, detail: str) -> None:
         """Keep an export that could not even report its failure (the converter killed its process) as failed."""
         folder = self.root / case.id / path.name
         with _locked(folder.with_name(f".{path.name}.lock")):
@@ -119,10 +120,10 @@ class ArtifactStore:
         if case in self._references:
             return self._references[case]
         folder = self.root / case.id / "reference"
+        manifest = current_manifest(folder, {"case": self.case_key(case)})
+        if manifest is None:
+            return None
         try:
-            manifest = json.loads((folder / MANIFEST).read_text())
-            if manifest.get("case") != self.case_key(case):
-                return None
             arrays = {name: np.load(folder / name) for name in (*manifest["inputs"], *manifest["expected"])}
         except (OSError, ValueError, KeyError):
             return None
@@ -150,11 +151,11 @@ class ArtifactStore:
         self._references[built.case] = Reference(built.case, list(built.inputs), list(built.expected))
         return self._references[built.case]
 
-    def _export_key(self, case: Case, path: ExportPath) -> dict[str, str]:
+    def _export_key(self, case: Case, path: Route) -> dict[str, str]:
         return {"case": self.case_key(case), "recipe": recipe_hash(path)}
 
     @staticmethod
-    def _export(built: Any, path: ExportPath, folder: Path, key: dict[str, str]) -> Export:
+    def _export(built: Any, path: Route, folder: Path, key: dict[str, str]) -> Export:
         shutil.rmtree(folder, ignore_errors=True)
         folder.mkdir(parents=True)
         started = time.perf_counter()
@@ -173,11 +174,8 @@ class ArtifactStore:
 
     @staticmethod
     def _read(folder: Path, key: dict[str, str]) -> Export | None:
-        try:
-            manifest = json.loads((folder / MANIFEST).read_text())
-        except (OSError, ValueError):
-            return None
-        if any(manifest.get(name) != value for name, value in key.items()):
+        manifest = current_manifest(folder, key)
+        if manifest is None:
             return None
         found = manifest["artifact"]
         artifact = None if found is None else Artifact(**{
@@ -188,11 +186,36 @@ class ArtifactStore:
         return Export(folder, artifact, manifest["error"], manifest["detail"], manifest["seconds"], cached=True)
 
 
+def current_manifest(folder: Path, key: dict[str, str]) -> dict[str, Any] | None:
+    """The manifest of the cache entry `folder` if it was written for `key` (the case's fingerprint, and the
+    route's recipe hash for an export), else None: the one rule for whether an entry is still valid."""
+    try:
+        manifest = json.loads((folder / MANIFEST).read_text())
+    except (OSError, ValueError):
+        return None
+    if not isinstance(manifest, dict) or any(manifest.get(name) != value for name, value in key.items()):
+        return None
+    return manifest
+
+
 def _write_manifest(folder: Path, manifest: dict[str, Any]) -> None:
     """Written last and atomically: a folder with a manifest is complete."""
-    temporary = folder / f"{MANIFEST}.tmp"
-    temporary.write_text(json.dumps(manifest, indent=1))
-    os.replace(temporary, folder / MANIFEST)
+    write_atomically(folder / MANIFEST, json.dumps(manifest, indent=1))
+
+
+def write_atomically(file: Path, content: str | bytes | Callable[[Path], None]) -> None:
+    """Write `file` whole or not at all: into a temporary beside it (`content` text, bytes, or a function that
+    writes the path it is given), then renamed. Concurrent writers (envs of one TF side) each write whole and the
+    last one wins; a reader never sees half a file."""
+    file.parent.mkdir(parents=True, exist_ok=True)
+    temporary = file.with_name(f".{file.name}.{os.getpid()}.tmp{file.suffix}")
+    if isinstance(content, str):
+        temporary.write_text(content)
+    elif isinstance(content, bytes):
+        temporary.write_bytes(content)
+    else:
+        content(temporary)
+    os.replace(temporary, file)
 
 
 def file_sha256(file: Path) -> str | None:

@@ -2,7 +2,7 @@
 
     python -m model_zoo.warm --cache-dir .conformance-cache --paths tf-frozen,onnx-keras CASE_ID [CASE_ID ...]
 
-Run by the conformance run's pool (conformance/prefetch.py), one process per share of the cases, so that cold
+Run by the conformance run's pool (conformance/suite/warm.py), one process per share of the cases, so that cold
 exports use every core; the cells then find everything in the cache. Prints a line before each export and one
 per case done, so that a converter that kills the process (TF 2.15's int8 quantizer can) is named by the last
 line: the pool records that export as failed and goes on with the rest. A case whose builder fails is skipped

@@ -3,7 +3,7 @@ from pathlib import Path
 
 import pytest
 
-from conformance.runner import WORKER_SCRIPT, OpenCVRunner
+from conformance.opencv.runner import WORKER_SCRIPT, OpenCVRunner
 
 FAKE_CV2 = Path(__file__).with_name("fake_cv2")
 

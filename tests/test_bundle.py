@@ -7,13 +7,13 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from conformance import opencv_env
-from conformance.bundle import numbered, write_bundle
-from conformance.runner import OpenCVRunner, worker_command
-from conformance.verdict import Verdict, compare, failed
+from conformance.evidence.bundle import numbered, write_bundle
+from conformance.judging.verdict import Verdict, compare, failed
+from conformance.opencv import install
+from conformance.opencv.runner import OpenCVRunner, worker_command
 from model_zoo.case import Tolerance
 from tests.conftest import FAKE_CV2
-from tests.test_opencv_env import CACHE
+from tests.test_opencv_install import CACHE
 
 X = np.arange(12, dtype=np.float32).reshape(1, 2, 2, 3)
 TOLERANCE = Tolerance(1e-4)
@@ -113,7 +113,7 @@ def tile_onnx_model(path: Path) -> None:
 
 
 def test_repro_reproduces_a_real_opencv_mismatch(tmp_path):
-    python = opencv_env.environment_python(CACHE, "4.12")
+    python = install.environment_python(CACHE, "4.12")
     model = tmp_path / "export" / "model.onnx"
     model.parent.mkdir()
     tile_onnx_model(model)

@@ -2,7 +2,7 @@
 import numpy as np
 import pytest
 
-from conformance.session import build_or_defect
+from conformance.suite.session import build_or_defect
 from model_zoo import build
 from model_zoo.case import Case
 from model_zoo.cases import CATALOGUE

@@ -7,7 +7,7 @@ import pytest
 
 from model_zoo.case import Case, apply_layer
 from model_zoo.cases import CATALOGUE, FAMILIES, by_id
-from model_zoo.export import all_paths, by_name
+from model_zoo.export import all_routes, by_name
 
 REQUIRED_FAMILIES = {"upsampling", "resizing", "conv1d", "conv2d", "conv3d", "depthwise", "separable", "transpose",
                      "pooling", "dense", "embedding", "reshape", "slicing", "reduction", "recurrent", "normalization",
@@ -38,10 +38,9 @@ def test_multi_input_names():
 
 
 def test_paths_are_at_least_six_with_distinct_names_and_valid_layouts():
-    paths = all_paths()
+    paths = all_routes()
     assert len(paths) >= 6
     assert len({p.name for p in paths}) == len(paths)
-    assert by_name("tflite-concrete-batch1").min_opencv == "4.8"
     with pytest.raises(KeyError):
         by_name("caffe")
 
@@ -55,20 +54,20 @@ def collected(*args):
 
 def test_k_upsampling_selects_only_upsampling_cells():
     ids = collected("-k", "upsampling")
-    assert len(ids) == 9 * len(all_paths())  # UpSampling2D x 6, UpSampling1D, UpSampling3D x 2
+    assert len(ids) == 9 * len(all_routes())  # UpSampling2D x 6, UpSampling1D, UpSampling3D x 2
     assert all(i.startswith(("upsampling1d-", "upsampling2d-", "upsampling3d-")) for i in ids)
 
 
 def test_k_onnx_and_conv2d_selects_onnx_paths_of_conv2d_cases():
     ids = collected("-k", "onnx and conv2d")
     assert ids and all("onnx" in i and "conv2d" in i for i in ids)
-    onnx_routes = {p.name for p in all_paths() if p.reader == "readNetFromONNX"}
+    onnx_routes = {p.name for p in all_routes() if p.reader == "readNetFromONNX"}
     assert {next(r for r in onnx_routes if i.endswith("-" + r)) for i in ids} == onnx_routes
 
 
 def test_family_markers_select_a_family():
     ids = collected("-m", "pooling")
-    assert len(ids) == sum(c.family == "pooling" for c in CATALOGUE) * len(all_paths())
+    assert len(ids) == sum(c.family == "pooling" for c in CATALOGUE) * len(all_routes())
 
 
 def test_opencv_5_measures_each_reader_engine_as_its_own_cell():
@@ -111,15 +110,15 @@ def test_keras_native_routes_are_offered_from_their_keras_version_on():
     assert by_name("onnx-keras-export").not_offered("2.15.0") == "Keras 2.15.0 does not offer this route (Keras >=3.8)"
     assert by_name("onnx-keras-export").not_offered("3.15.1") == ""
     assert by_name("tflite-litert").not_offered("3.12.0") and not by_name("tflite-litert").not_offered("3.13.0")
-    assert all(not path.not_offered("2.15.0") for path in all_paths() if not path.keras)
+    assert all(not path.not_offered("2.15.0") for path in all_routes() if not path.keras)
 
 
 def test_there_are_at_least_fourteen_model_routes_each_module_quoting_its_call():
     import importlib
 
-    from model_zoo.export import PATH_MODULES
+    from model_zoo.export import ROUTE_MODULES
 
-    assert len(all_paths()) >= 14 and len({path.name for path in all_paths()}) == len(all_paths())
-    for module in PATH_MODULES:
+    assert len(all_routes()) >= 14 and len({path.name for path in all_routes()}) == len(all_routes())
+    for module in ROUTE_MODULES:
         doc = importlib.import_module(f"model_zoo.export.{module}").__doc__
         assert "cv2.dnn" in doc or "readNet" in doc, module

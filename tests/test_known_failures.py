@@ -1,7 +1,7 @@
 """Known failures: parsing, matching by pattern and version range, and the strict judgement."""
 import pytest
 
-from conformance import known_failures as kf
+from conformance.judging import known_failures as kf
 
 ENTRY = """
 [[known]]

@@ -2,7 +2,7 @@
 import numpy as np
 import pytest
 
-from conformance.layout import to_layout
+from model_zoo.layout import to_layout
 
 
 def test_nchw_moves_channels_of_4d_tensors():

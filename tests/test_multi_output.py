@@ -1,7 +1,7 @@
-"""The worker's ordering of a multi-output model's outputs (pure; cv_worker imports no cv2 at module level)."""
+"""The worker's ordering of a multi-output model's outputs (pure; the worker imports no cv2 at module level)."""
 import numpy as np
 
-from conformance.cv_worker import forward_outputs, in_expected_order
+from conformance.opencv.worker import forward_outputs, in_expected_order
 
 HEAD, SCORES = np.zeros((1, 2, 8, 8)), np.ones((1, 3))
 

@@ -2,7 +2,7 @@
 seeded images, and the OpenCV side's crash handling."""
 import pytest
 
-from conformance.preprocessing import opencv_blobs
+from conformance.suite.blobs import opencv_blobs
 from model_zoo import preprocessing
 
 

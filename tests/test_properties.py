@@ -4,9 +4,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import array_shapes, arrays
 
-from conformance.layout import to_layout
-from conformance.verdict import compare
+from conformance.judging.verdict import compare
 from model_zoo.case import Tolerance
+from model_zoo.layout import to_layout
 
 finite = st.floats(-1e3, 1e3, allow_nan=False, width=32)
 outputs = arrays(np.float32, array_shapes(min_dims=2, max_dims=4, max_side=5), elements=finite)

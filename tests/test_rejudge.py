@@ -1,7 +1,7 @@
 """Re-judging measured results against the known failures: only the bookkeeping changes, never a status."""
 import json
 
-from conformance import known_failures, rejudge
+from conformance.judging import known_failures, rejudge
 
 ENTRIES = known_failures.parse('[[known]]\ncase = "a"\npath = "tflite"\nopencv = "<4.8"\nstatus = "unsupported"\n'
                                'reason = "no TFLite reader before 4.8"\n')

@@ -162,11 +162,3 @@ def test_matrix_shows_rates_states_and_engines():
     groups = dict(view.unmeasured_envs(document))
     assert groups["Not installable"] == ["tf212-cv49: no numpy fits both"]
     assert any(heading.startswith("Missing") for heading in groups)
-
-
-def test_metrics_text_names_the_numbers():
-    record = {"metrics": {"max_abs": 3.9372, "mean_abs": 1.1397, "scale": 2.5178, "required_tolerance": 4.5268},
-              "tolerance": 0.0001}
-    assert view.metrics_text(record) == ("max abs 3.94, mean abs 1.14, scale 2.52; smallest passing tolerance 4.53 "
-                                         "(case 0.0001)")
-    assert view.metrics_text({"metrics": None}) == ""

@@ -8,8 +8,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 from report_samples import cell, results, table_of, write
 
-from conformance.verdict import STATUSES
-from reports.builder.envs import EnvName, env_sort_key, parse_env_name, version_key
+from conformance.judging.verdict import STATUSES
+from conformance.matrix import Pair
+from reports.builder.envs import env_sort_key, version_key
 from reports.builder.load import read_baseline, read_results_dir, upgrade
 from reports.builder.merge import ExpectedEnv, merge
 from reports.builder.statuses import NOT_MEASURED, STYLES, UNKNOWN, legend, style
@@ -17,22 +18,22 @@ from reports.builder.statuses import NOT_MEASURED, STYLES, UNKNOWN, legend, styl
 # -- env names and order ------------------------------------------------------------------------------------------
 
 @pytest.mark.parametrize(("name", "parsed"), [
-    ("tf215-cv49", EnvName("2.15", "4.9", False)),
-    ("tf212-cv410", EnvName("2.12", "4.10", False)),
-    ("tf219-cv50", EnvName("2.19", "5.0", False)),
-    ("tf216-cv412-keras2", EnvName("2.16", "4.12", True)),
+    ("tf215-cv49", Pair("2.15", "4.9", False)),
+    ("tf212-cv410", Pair("2.12", "4.10", False)),
+    ("tf219-cv50", Pair("2.19", "5.0", False)),
+    ("tf216-cv412-keras2", Pair("2.16", "4.12", True)),
 ])
 def test_env_names_parse(name, parsed):
-    assert parse_env_name(name) == parsed
+    assert Pair.parse(name) == parsed
 
 
 @pytest.mark.parametrize("name", ["tests", "report", "tf215", "tf215-cv49-keras3", "cv49-tf215"])
 def test_other_names_do_not_parse(name):
-    assert parse_env_name(name) is None
+    assert Pair.parse(name) is None
 
 
 def _ordered(names):
-    parsed = {name: parse_env_name(name) for name in names}
+    parsed = {name: Pair.parse(name) for name in names}
     return sorted(names, key=lambda name: env_sort_key(name, parsed[name].tf, parsed[name].opencv,
                                                        parsed[name].keras2))
 

@@ -5,7 +5,7 @@ import time
 import numpy as np
 import pytest
 
-from conformance.runner import OpenCVRunner, WorkerStartError
+from conformance.opencv.runner import OpenCVRunner, WorkerStartError
 
 BLOB = np.arange(6, dtype=np.float32).reshape(1, 2, 3)
 

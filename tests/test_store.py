@@ -8,7 +8,7 @@ from types import SimpleNamespace
 import numpy as np
 
 from model_zoo.case import Case, apply_layer
-from model_zoo.export import Artifact, ExportPath
+from model_zoo.export import Artifact, Route
 from model_zoo.store import ArtifactStore
 
 
@@ -25,8 +25,8 @@ def failing_export(built, folder: Path) -> Artifact:
     raise RuntimeError("converter says no\nsecond line")
 
 
-PATH = ExportPath("fake", "readNetFromONNX", "nhwc", "nhwc", "4.0", slow_export, "test path")
-FAILING = ExportPath("fake-failing", "readNetFromONNX", "nhwc", "nhwc", "4.0", failing_export, "test path")
+PATH = Route("fake", "readNetFromONNX", "nhwc", "nhwc", slow_export, "test path")
+FAILING = Route("fake-failing", "readNetFromONNX", "nhwc", "nhwc", failing_export, "test path")
 
 
 def case(max_value: float = 6.0) -> Case:
@@ -126,7 +126,7 @@ def test_editing_a_function_a_route_delegates_to_exports_that_route_again(tmp_pa
 
     from model_zoo.store import recipe_hash
 
-    route = ExportPath("delegating", "readNetFromONNX", "nhwc", "nhwc", "4.0", delegating_export, "test path")
+    route = Route("delegating", "readNetFromONNX", "nhwc", "nhwc", delegating_export, "test path")
     store = ArtifactStore(tmp_path / "cache", "tf-x")
     before = recipe_hash(route)
     store.export(built(tmp_path), route)

@@ -6,9 +6,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from conformance import known_failures
-from conformance.fuzz import fuzz_judgement
-from conformance.strategies import FAMILIES, LayerConfig, argument_token, target_shape
+from conformance.judging import known_failures
+from conformance.suite.fuzz import fuzz_judgement
+from conformance.suite.strategies import FAMILIES, LayerConfig, argument_token, target_shape
 from model_zoo.case import Case, apply_layer
 
 any_config = st.one_of(*FAMILIES.values())

@@ -2,7 +2,7 @@
 import numpy as np
 import pytest
 
-from conformance.triage import (
+from conformance.evidence.triage import (
     BLAMES,
     RuntimeCheck,
     check_outputs,
@@ -11,7 +11,7 @@ from conformance.triage import (
     first_divergence,
     no_comparison,
 )
-from conformance.verdict import Verdict, failed
+from conformance.judging.verdict import Verdict, failed
 from model_zoo.case import Tolerance
 
 TOLERANCE = Tolerance(1e-4)

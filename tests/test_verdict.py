@@ -2,7 +2,7 @@
 import numpy as np
 import pytest
 
-from conformance.verdict import STATUSES, Verdict, compare, failed, measure, summarize
+from conformance.judging.verdict import STATUSES, Verdict, compare, failed, measure, summarize
 from model_zoo.case import Tolerance
 
 TOL = Tolerance(max_abs=1e-4)
@@ -117,7 +117,7 @@ def test_failure_lines_do_not_depend_on_the_converters_node_numbering():
 
 
 def test_a_quantized_cell_may_be_off_by_one_output_step_on_any_element():
-    from conformance.verdict import judged_tolerance
+    from conformance.judging.verdict import judged_tolerance
 
     expected = [np.array([[0.5, -2.0]], np.float32)]
     tolerance = judged_tolerance(expected, Tolerance(), bound=0.1, reason="one int8 step")
@@ -128,6 +128,6 @@ def test_a_quantized_cell_may_be_off_by_one_output_step_on_any_element():
 
 
 def test_not_applicable_cells_are_not_counted():
-    from conformance.verdict import counted
+    from conformance.judging.verdict import counted
 
     assert not counted("n/a") and counted("pass") and counted("unsupported")

@@ -1,7 +1,7 @@
-"""Export paths: one module each, each exposing `PATH`, an `ExportPath`.
+"""Export routes: one module each, each exposing `ROUTE`, a `Route`.
 
-Adding a path = one module here with a `PATH` and one line in `PATH_MODULES`.
-Importing this package does not import TensorFlow; `ExportPath.export` does, when called.
+Adding a route = one module here with a `ROUTE` and one line in `ROUTE_MODULES`.
+Importing this package does not import TensorFlow; `Route.export` does, when called.
 """
 from __future__ import annotations
 
@@ -11,7 +11,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-PATH_MODULES = (
+from model_zoo.layout import LAYOUTS
+
+ROUTE_MODULES = (
     "tf_frozen",
     "tf_frozen_grappler",
     "tf_frozen_ours",
@@ -49,7 +51,7 @@ class Artifact:
 
 
 @dataclass(frozen=True)
-class ExportPath:
+class Route:
     """A way to get from a Keras model to something `cv2.dnn` reads.
 
     Layouts say how a 4D tensor is laid out on OpenCV's side ("nhwc" as Keras, or "nchw");
@@ -60,14 +62,13 @@ class ExportPath:
     reader: str  # the cv2.dnn function that reads the artifact
     input_layout: str
     output_layout: str
-    min_opencv: str  # the first OpenCV version with that reader
     export: Callable[[Any, Path], Artifact]  # (BuiltCase, empty folder) -> Artifact
     summary: str
     keras: str = ""  # PEP 440 range of the Keras versions that offer the route ("" for every one)
 
     def __post_init__(self) -> None:
         for layout in (self.input_layout, self.output_layout):
-            if layout not in ("nhwc", "nchw"):
+            if layout not in LAYOUTS:
                 raise ValueError(f"path {self.name}: unknown layout {layout!r}")
 
 
@@ -81,12 +82,12 @@ class ExportPath:
         return f"Keras {keras_version} does not offer this route (Keras {self.keras})"
 
 
-def all_paths() -> list[ExportPath]:
-    return [importlib.import_module(f"{__name__}.{module}").PATH for module in PATH_MODULES]
+def all_routes() -> list[Route]:
+    return [importlib.import_module(f"{__name__}.{module}").ROUTE for module in ROUTE_MODULES]
 
 
-def by_name(name: str) -> ExportPath:
-    for path in all_paths():
+def by_name(name: str) -> Route:
+    for path in all_routes():
         if path.name == name:
             return path
-    raise KeyError(f"no export path {name!r}; known: {', '.join(p.name for p in all_paths())}")
+    raise KeyError(f"no export path {name!r}; known: {', '.join(p.name for p in all_routes())}")

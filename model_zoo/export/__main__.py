@@ -10,7 +10,7 @@ from __future__ import annotations
 import argparse
 import json
 
-from model_zoo.export import all_paths
+from model_zoo.export import all_routes
 from model_zoo.versions import tf_side
 
 
@@ -19,7 +19,7 @@ def rows() -> list[dict[str, str]]:
     return [{"route": path.name, "reader": path.reader, "layout": f"{path.input_layout} / {path.output_layout}",
              "keras": path.keras or "any", "here": ("n/a: " + path.not_offered(keras)) if keras and
              path.not_offered(keras) else ("offered" if keras else "no TensorFlow here"), "summary": path.summary}
-            for path in all_paths()]
+            for path in all_routes()]
 
 
 def main(argv: list[str] | None = None) -> None:

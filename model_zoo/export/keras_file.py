@@ -1,7 +1,7 @@
 """The Keras model file itself (`model.save("model.h5")` on Keras 2, `"model.keras"` on Keras 3) given to
 `cv2.dnn.readNet`. OpenCV has no Keras reader: this column records that cleanly, and would show it if one came.
 """
-from model_zoo.export import Artifact, ExportPath
+from model_zoo.export import Artifact, Route
 
 
 def export(built, folder):
@@ -12,12 +12,11 @@ def export(built, folder):
     return Artifact(name, built.case.input_names)
 
 
-PATH = ExportPath(
+ROUTE = Route(
     name="keras-file",
     reader="readNet",
     input_layout="nhwc",
     output_layout="nhwc",
-    min_opencv="3.0",
     export=export,
     summary="model.save() to .h5 (Keras 2) or .keras (Keras 3), handed to cv2.dnn.readNet",
 )

@@ -6,7 +6,7 @@
 The explicit batch-1 input signature is required for Keras 3 models (TF >= 2.16, tf2onnx 1.17) and gives
 OpenCV static shapes. Read with `cv2.dnn.readNetFromONNX`; tensors keep Keras's NHWC layout.
 """
-from model_zoo.export import ExportPath
+from model_zoo.export import Route
 from model_zoo.export.common import ONNX_OPSET, onnx_artifact, shared
 
 
@@ -29,12 +29,11 @@ def export(built, folder):
     return keras_to_onnx(built, folder)
 
 
-PATH = ExportPath(
+ROUTE = Route(
     name="onnx-keras",
     reader="readNetFromONNX",
     input_layout="nhwc",
     output_layout="nhwc",
-    min_opencv="3.4",
     export=export,
     summary="tf2onnx.convert.from_keras with a batch-1 input signature, opset 15",
 )

@@ -8,7 +8,7 @@ The batch-1 `input_signature` is needed: Keras 3.15 refuses a Functional model t
 dimension is dynamic). Keras picks the opset (15 on Keras 3.15). Not offered by Keras 2: n/a there.
 Read with `cv2.dnn.readNetFromONNX`; NHWC as Keras.
 """
-from model_zoo.export import Artifact, ExportPath
+from model_zoo.export import Artifact, Route
 from model_zoo.export.common import in_case_order, keras_input_signature, onnx_input_names
 
 
@@ -21,12 +21,11 @@ def export(built, folder):
     return Artifact("model.onnx", in_case_order(built.case.input_names, names))
 
 
-PATH = ExportPath(
+ROUTE = Route(
     name="onnx-keras-export",
     reader="readNetFromONNX",
     input_layout="nhwc",
     output_layout="nhwc",
-    min_opencv="3.4",
     export=export,
     summary='Keras model.export(format="onnx") with a batch-1 input_signature',
     keras=">=3.8",

@@ -5,7 +5,7 @@
 tf2onnx puts a Transpose after each listed 4D input; outputs stay NHWC, as Keras gives them.
 Read with `cv2.dnn.readNetFromONNX`.
 """
-from model_zoo.export import ExportPath
+from model_zoo.export import Route
 from model_zoo.export.onnx_keras import keras_to_onnx
 
 
@@ -14,12 +14,11 @@ def export(built, folder):
     return keras_to_onnx(built, folder, inputs_as_nchw=images)
 
 
-PATH = ExportPath(
+ROUTE = Route(
     name="onnx-nchw",
     reader="readNetFromONNX",
     input_layout="nchw",
     output_layout="nhwc",
-    min_opencv="3.4",
     export=export,
     summary="tf2onnx.convert.from_keras with inputs_as_nchw for every 4D input, opset 15",
 )

@@ -6,7 +6,7 @@ Opset 13 is the oldest most tutorials name (ReduceSum takes its axes as an input
 reports ReduceMean at opset >= 13 read wrongly.
 Read with `cv2.dnn.readNetFromONNX`; NHWC as Keras.
 """
-from model_zoo.export import ExportPath
+from model_zoo.export import Route
 from model_zoo.export.onnx_keras import keras_to_onnx
 
 
@@ -14,12 +14,11 @@ def export(built, folder):
     return keras_to_onnx(built, folder, opset=13)
 
 
-PATH = ExportPath(
+ROUTE = Route(
     name="onnx-opset13",
     reader="readNetFromONNX",
     input_layout="nhwc",
     output_layout="nhwc",
-    min_opencv="3.4",
     export=export,
     summary="tf2onnx.convert.from_keras with a batch-1 input signature, opset 13",
 )

@@ -8,7 +8,7 @@ with the same two calls the CLI makes (`tf_loader.from_saved_model`, then `conve
 saves a TensorFlow start-up per case; the SavedModel is the case's one (common.saved_model), shared with the
 other routes that start from it. Read with `cv2.dnn.readNetFromONNX`; NHWC as Keras.
 """
-from model_zoo.export import ExportPath
+from model_zoo.export import Route
 from model_zoo.export.common import ONNX_OPSET, onnx_artifact, saved_model
 
 
@@ -29,12 +29,11 @@ def export(built, folder):
     return onnx_artifact(built, folder, model_proto)
 
 
-PATH = ExportPath(
+ROUTE = Route(
     name="onnx-savedmodel",
     reader="readNetFromONNX",
     input_layout="nhwc",
     output_layout="nhwc",
-    min_opencv="3.4",
     export=export,
     summary="tf.saved_model.save (batch-1 signature) then tf2onnx's --saved-model conversion, opset 15",
 )

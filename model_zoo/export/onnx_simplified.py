@@ -8,7 +8,7 @@ onnxslim, not onnxsim: onnxslim is pure Python and installs on every TF side; on
 import beside TF 2.15 (its fp6 code needs `ml_dtypes.float6_e3m2fn`, newer than TF 2.15's ml_dtypes pin).
 Read with `cv2.dnn.readNetFromONNX`; NHWC as Keras.
 """
-from model_zoo.export import ExportPath
+from model_zoo.export import Route
 from model_zoo.export.common import onnx_artifact
 from model_zoo.export.onnx_keras import keras_to_onnx_proto
 
@@ -19,12 +19,11 @@ def export(built, folder):
     return onnx_artifact(built, folder, onnxslim.slim(keras_to_onnx_proto(built)))
 
 
-PATH = ExportPath(
+ROUTE = Route(
     name="onnx-simplified",
     reader="readNetFromONNX",
     input_layout="nhwc",
     output_layout="nhwc",
-    min_opencv="3.4",
     export=export,
     summary="tf2onnx.convert.from_keras (opset 15), then onnxslim.slim",
 )

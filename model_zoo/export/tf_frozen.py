@@ -7,7 +7,7 @@
 Read with `cv2.dnn.readNetFromTensorflow("model.pb")`; OpenCV takes NCHW blobs and gives NCHW 4D outputs.
 The graph keeps `versions` (producer 1645 on TF 2.15), from which OpenCV >= 4.9 picks TF2 Softmax semantics.
 """
-from model_zoo.export import Artifact, ExportPath
+from model_zoo.export import Artifact, Route
 from model_zoo.export.common import frozen_graph
 
 
@@ -17,12 +17,11 @@ def export(built, folder):
     return Artifact("model.pb", tuple(inputs))
 
 
-PATH = ExportPath(
+ROUTE = Route(
     name="tf-frozen",
     reader="readNetFromTensorflow",
     input_layout="nchw",
     output_layout="nchw",
-    min_opencv="3.0",
     export=export,
     summary="convert_variables_to_constants_v2 of the traced model, nothing else",
 )

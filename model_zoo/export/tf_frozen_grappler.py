@@ -11,7 +11,7 @@ importer reads as a one-element tensor, and `optimize_for_inference` drops `Grap
 OpenCV >= 4.9 chooses TF1 or TF2 Softmax semantics. `tf-frozen-ours` is this recipe with those two fixed.
 Read with `cv2.dnn.readNetFromTensorflow`; NCHW in and out.
 """
-from model_zoo.export import Artifact, ExportPath
+from model_zoo.export import Artifact, Route
 from model_zoo.export.common import frozen_graph
 
 
@@ -49,12 +49,11 @@ def export(built, folder):
     return Artifact("model.pb", tuple(inputs))
 
 
-PATH = ExportPath(
+ROUTE = Route(
     name="tf-frozen-grappler",
     reader="readNetFromTensorflow",
     input_layout="nchw",
     output_layout="nchw",
-    min_opencv="3.0",
     export=export,
     summary="plain freeze + optimize_for_inference + grappler constant folding (the usual recipe)",
 )

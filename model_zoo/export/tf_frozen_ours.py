@@ -14,7 +14,7 @@ The fixes, each measured (docs/findings.md):
   then gives wrong Softmax numbers (max abs ~0.5); without the field it reads Softmax right (opencv PR #24613).
   `optimize_for_inference` already drops the field; clearing it states it.
 """
-from model_zoo.export import Artifact, ExportPath
+from model_zoo.export import Artifact, Route
 from model_zoo.export.common import freeze, frozen_graph, traced
 from model_zoo.export.tf_frozen_grappler import optimized
 
@@ -49,12 +49,11 @@ def export(built, folder):
     return Artifact("model.pb", tuple(inputs))
 
 
-PATH = ExportPath(
+ROUTE = Route(
     name="tf-frozen-ours",
     reader="readNetFromTensorflow",
     input_layout="nchw",
     output_layout="nchw",
-    min_opencv="3.0",
     export=export,
     summary="the suite's freeze: the usual recipe, then constants stored in full and no versions field",
 )

@@ -10,7 +10,7 @@ export folder, so its own runtime (TF loading the SavedModel) can run it.
 """
 import shutil
 
-from model_zoo.export import Artifact, ExportPath
+from model_zoo.export import Artifact, Route
 from model_zoo.export.common import saved_model
 
 
@@ -19,12 +19,11 @@ def export(built, folder):
     return Artifact("saved_model.pb", built.case.input_names)
 
 
-PATH = ExportPath(
+ROUTE = Route(
     name="tf-savedmodel-pb",
     reader="readNetFromTensorflow",
     input_layout="nchw",
     output_layout="nchw",
-    min_opencv="3.0",
     export=export,
     summary="tf.saved_model.save, then saved_model.pb given to cv2.dnn.readNetFromTensorflow",
 )

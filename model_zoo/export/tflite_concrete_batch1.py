@@ -9,7 +9,7 @@ converter emit PLACEHOLDER_FOR_GREATER_OP_CODES, which OpenCV rejects (measured,
 the converter fold the shape arithmetic that a dynamic batch leaves in the graph (see tflite-keras).
 Read with `cv2.dnn.readNetFromTFLite` (OpenCV >= 4.8); NCHW in and out, as OpenCV's TFLite importer defines.
 """
-from model_zoo.export import ExportPath
+from model_zoo.export import Route
 from model_zoo.export.common import batch1_converter, tflite_artifact
 
 
@@ -17,12 +17,11 @@ def export(built, folder):
     return tflite_artifact(built, folder, batch1_converter(built).convert())
 
 
-PATH = ExportPath(
+ROUTE = Route(
     name="tflite-concrete-batch1",
     reader="readNetFromTFLite",
     input_layout="nchw",
     output_layout="nchw",
-    min_opencv="4.8",
     export=export,
     summary="TFLiteConverter.from_concrete_functions of the batch-1 traced model, float32",
 )

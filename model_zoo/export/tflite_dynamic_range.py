@@ -7,7 +7,7 @@ Weights of large enough tensors are stored as int8; the interpreter's hybrid ker
 fly. Judged against the TFLite interpreter on the same file (model_zoo/export/quantization.py). Read with
 `cv2.dnn.readNetFromTFLite` (OpenCV >= 4.8); NCHW in and out.
 """
-from model_zoo.export import ExportPath
+from model_zoo.export import Route
 from model_zoo.export.quantization import float_bound, quantized
 
 
@@ -21,12 +21,11 @@ def export(built, folder):
     return quantized(built, folder, configure, float_bound)
 
 
-PATH = ExportPath(
+ROUTE = Route(
     name="tflite-dynamic-range",
     reader="readNetFromTFLite",
     input_layout="nchw",
     output_layout="nchw",
-    min_opencv="4.8",
     export=export,
     summary="from_concrete_functions (batch 1), dynamic-range quantization (int8 weights); judged by the interpreter",
 )

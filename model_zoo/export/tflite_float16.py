@@ -8,7 +8,7 @@ Weights are stored as float16 and DEQUANTIZE'd to float32 at load. Judged agains
 same file within the case's float tolerance (model_zoo/export/quantization.py). Read with
 `cv2.dnn.readNetFromTFLite` (OpenCV >= 4.8); NCHW in and out.
 """
-from model_zoo.export import ExportPath
+from model_zoo.export import Route
 from model_zoo.export.quantization import float_bound, quantized
 
 
@@ -23,12 +23,11 @@ def export(built, folder):
     return quantized(built, folder, configure, float_bound)
 
 
-PATH = ExportPath(
+ROUTE = Route(
     name="tflite-float16",
     reader="readNetFromTFLite",
     input_layout="nchw",
     output_layout="nchw",
-    min_opencv="4.8",
     export=export,
     summary="from_concrete_functions (batch 1) with float16 post-training quantization; judged against the interpreter",
 )

@@ -9,7 +9,7 @@ Every op runs in int8 between a QUANTIZE of the float input and a DEQUANTIZE of 
 TFLite interpreter on the same file within one quantization step of the output (model_zoo/export/quantization.py).
 Read with `cv2.dnn.readNetFromTFLite` (OpenCV >= 4.8); NCHW in and out.
 """
-from model_zoo.export import ExportPath
+from model_zoo.export import Route
 from model_zoo.export.common import representative_dataset
 from model_zoo.export.quantization import output_step, quantized
 
@@ -25,12 +25,11 @@ def export(built, folder):
     return quantized(built, folder, configure, output_step)
 
 
-PATH = ExportPath(
+ROUTE = Route(
     name="tflite-int8",
     reader="readNetFromTFLite",
     input_layout="nchw",
     output_layout="nchw",
-    min_opencv="4.8",
     export=export,
     summary="from_concrete_functions (batch 1), full integer quantization, float in/out; judged by the interpreter",
 )

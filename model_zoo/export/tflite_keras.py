@@ -7,7 +7,7 @@ The model's batch dimension stays dynamic (-1 in the shape signature), so SHAPE,
 friends compute shapes at run time where a batch-1 trace folds them (tflite-concrete-batch1).
 Read with `cv2.dnn.readNetFromTFLite` (OpenCV >= 4.8); NCHW in and out.
 """
-from model_zoo.export import ExportPath
+from model_zoo.export import Route
 from model_zoo.export.common import tflite_artifact
 
 
@@ -17,12 +17,11 @@ def export(built, folder):
     return tflite_artifact(built, folder, tf.lite.TFLiteConverter.from_keras_model(built.model).convert())
 
 
-PATH = ExportPath(
+ROUTE = Route(
     name="tflite-keras",
     reader="readNetFromTFLite",
     input_layout="nchw",
     output_layout="nchw",
-    min_opencv="4.8",
     export=export,
     summary="TFLiteConverter.from_keras_model(model), float32, dynamic batch",
 )

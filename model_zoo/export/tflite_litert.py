@@ -6,7 +6,7 @@
 The batch-1 `input_signature` gives static shapes, as for the Keras ONNX export. Not offered by Keras 2 (nor
 Keras 3 before 3.13): n/a there. Read with `cv2.dnn.readNetFromTFLite` (OpenCV >= 4.8); NCHW in and out.
 """
-from model_zoo.export import ExportPath
+from model_zoo.export import Route
 from model_zoo.export.common import keras_input_signature, tflite_artifact
 
 
@@ -16,12 +16,11 @@ def export(built, folder):
     return tflite_artifact(built, folder, (folder / "model.tflite").read_bytes())
 
 
-PATH = ExportPath(
+ROUTE = Route(
     name="tflite-litert",
     reader="readNetFromTFLite",
     input_layout="nchw",
     output_layout="nchw",
-    min_opencv="4.8",
     export=export,
     summary='Keras model.export(format="litert") with a batch-1 input_signature',
     keras=">=3.13",

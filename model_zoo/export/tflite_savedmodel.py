@@ -7,7 +7,7 @@
 The SavedModel is the case's one (common.saved_model), shared with the other routes that start from it.
 Read with `cv2.dnn.readNetFromTFLite` (OpenCV >= 4.8); NCHW in and out.
 """
-from model_zoo.export import ExportPath
+from model_zoo.export import Route
 from model_zoo.export.common import saved_model, tflite_artifact
 
 
@@ -18,12 +18,11 @@ def export(built, folder):
     return tflite_artifact(built, folder, converter.convert())
 
 
-PATH = ExportPath(
+ROUTE = Route(
     name="tflite-savedmodel",
     reader="readNetFromTFLite",
     input_layout="nchw",
     output_layout="nchw",
-    min_opencv="4.8",
     export=export,
     summary="tf.saved_model.save (batch-1 signature), then TFLiteConverter.from_saved_model, float32",
 )

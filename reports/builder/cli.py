@@ -12,9 +12,9 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from conformance.matrix import Pair
 from reports.builder import load
 from reports.builder.document import build_document, to_json
-from reports.builder.envs import parse_env_name
 from reports.builder.heatmap import heatmaps
 from reports.builder.html import support_html
 from reports.builder.markdown import diff_markdown, support_markdown
@@ -44,7 +44,7 @@ def main(argv: list[str] | None = None) -> int:
     expected, note = expected_envs(options.expect, options.expect_label, options.no_expect)
     if note:
         warn(note)
-    for name in (wanted.name for wanted in expected if parse_env_name(wanted.name) is None):
+    for name in (wanted.name for wanted in expected if Pair.parse(wanted.name) is None):
         warn(f"expected env {name!r} is not named tf<TF>-cv<OpenCV>[-keras2]; listed after the others")
     documents, problems = load.read_results_dir(options.results_dir)
     table, merge_problems = merge(documents, expected)
@@ -80,7 +80,7 @@ def expected_envs(names: list[str] | None, label: str | None, none: bool) -> tup
         return [], f"conformance.matrix not importable ({error}): only envs with a results file are shown"
     try:
         pairs = [pair for pair in matrix.pairs() if label is None or label in pair.labels()]
-        expected = [ExpectedEnv(str(pair.name), getattr(pair, "not_installable", None)) for pair in pairs]
+        expected = [ExpectedEnv(pair.name) for pair in pairs]
     except Exception as error:  # the matrix is another module's, being written: never a traceback here
         return [], f"conformance.matrix.pairs() failed ({type(error).__name__}: {error}): expected envs unknown"
     if label is not None and not expected:

@@ -4,35 +4,9 @@ Order is numeric, never lexical: OpenCV 4.10 comes after 4.9, TF 2.16 with Keras
 """
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass
-
 from conformance.matrix import ENGINES, version_key
 
-_ENV_NAME = re.compile(r"^tf(?P<tf_major>\d)(?P<tf_minor>\d+)-cv(?P<cv_major>\d)(?P<cv_minor>\d+)(?P<keras2>-keras2)?$")
-
 ENGINE_ORDER = ("", *ENGINES)  # "" is OpenCV 4.x's only reader; 5.x measures each engine
-
-
-@dataclass(frozen=True)
-class EnvName:
-    """What an env name says: the TF and OpenCV minor versions, and whether Keras 2 runs through tf-keras."""
-
-    tf: str
-    opencv: str
-    keras2: bool
-
-
-def parse_env_name(name: str) -> EnvName | None:
-    """`tf215-cv410-keras2` -> EnvName("2.15", "4.10", True); None for a name outside the scheme."""
-    match = _ENV_NAME.match(name)
-    if match is None:
-        return None
-    return EnvName(
-        tf=f"{match['tf_major']}.{match['tf_minor']}",
-        opencv=f"{match['cv_major']}.{match['cv_minor']}",
-        keras2=match["keras2"] is not None,
-    )
 
 
 def minor_version(version: str) -> str:

@@ -11,11 +11,12 @@ import json
 from pathlib import Path
 from typing import Any
 
-from conformance import known_failures
+from conformance.judging import known_failures
 from conformance.results import expanded, with_journal
+from conformance.schema import RESULTS_SCHEMA
 from reports.builder.document import REPORT_SCHEMA
 
-RESULTS_SCHEMAS = (1, 2, 3)  # 3: compact (results.committed): fields at their default left out
+RESULTS_SCHEMAS = tuple(range(1, RESULTS_SCHEMA + 1))  # every schema conformance.schema has had
 NEWEST_RESULTS_SCHEMA = RESULTS_SCHEMAS[-1]
 REQUIRED_CELL_FIELDS = ("case", "path", "status")
 TEXT_CELL_FIELDS = ("family", "stage", "error", "outcome", "engine")
@@ -81,7 +82,8 @@ def known_record(known: Any) -> dict[str, str] | None:
     entry = _known_entries().get(known)
     if entry is None:
         return {"id": known, "status": "", "link": "",
-                "reason": f"{known}: an entry no longer in known_failures.toml (python -m conformance.rejudge --write)"}
+                "reason": f"{known}: an entry no longer in known_failures.toml "
+                          "(python -m conformance.judging.rejudge --write)"}
     return {"id": known, "status": entry.status, "reason": entry.reason, "link": entry.link}
 
 

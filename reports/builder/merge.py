@@ -5,7 +5,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from reports.builder.envs import engine_sort_key, env_sort_key, minor_version, parse_env_name
+from conformance.matrix import Pair
+from reports.builder.envs import engine_sort_key, env_sort_key, minor_version
 from reports.builder.model import Cell, Env, Table
 
 
@@ -53,7 +54,7 @@ def _env_name(document: dict[str, Any]) -> str:
 def _measured_env(document: dict[str, Any], name: str, cells: list[Cell]) -> Env:
     tf_side = document.get("tf_side") if isinstance(document.get("tf_side"), dict) else {}
     opencv_side = document.get("opencv_side") if isinstance(document.get("opencv_side"), dict) else {}
-    parsed = parse_env_name(name)
+    parsed = Pair.parse(name)
     reason = document.get("not_installable")
     return Env(
         name=name,
@@ -72,7 +73,7 @@ def _measured_env(document: dict[str, Any], name: str, cells: list[Cell]) -> Env
 
 
 def _expected_env(wanted: ExpectedEnv) -> Env:
-    parsed = parse_env_name(wanted.name)
+    parsed = Pair.parse(wanted.name)
     return Env(
         name=wanted.name,
         tf=parsed.tf if parsed else "",

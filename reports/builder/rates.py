@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from conformance.verdict import counted
+from conformance.judging.verdict import counted
 from reports.builder.envs import ENGINE_ORDER, version_key
 from reports.builder.model import Table
 

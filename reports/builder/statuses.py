@@ -1,13 +1,13 @@
 """How each status word looks in the reports: a symbol for Markdown and HTML, a color for HTML and the heatmap.
 
-The words and their order are conformance.verdict's; a word this table does not know (a newer suite) still
+The words and their order are conformance.judging.verdict's; a word this table does not know (a newer suite) still
 renders, as UNKNOWN.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from conformance.verdict import STATUSES
+from conformance.judging.verdict import STATUSES
 
 
 @dataclass(frozen=True)

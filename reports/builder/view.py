@@ -267,19 +267,6 @@ def baseline_line(diff: dict[str, Any]) -> str:
             f"({plural(len(baseline['files']), 'results file')}).")
 
 
-def metrics_text(cell: dict[str, Any]) -> str:
-    """"max abs 3.94, mean abs 1.14, scale 2.52; smallest passing tolerance 4.53 (case 0.0001)", or ""."""
-    metrics = cell.get("metrics") or {}
-    parts = [f"{label} {number(metrics[name])}" for name, label in
-             (("max_abs", "max abs"), ("mean_abs", "mean abs"), ("scale", "scale")) if name in metrics]
-    text = ", ".join(parts)
-    if "required_tolerance" in metrics:
-        text += f"; smallest passing tolerance {number(metrics['required_tolerance'])}"
-        if cell.get("tolerance") is not None:
-            text += f" (case {number(cell['tolerance'])})"
-    return text
-
-
 def versions(env: dict[str, Any]) -> str:
     """"TF 2.19.1, Keras 3.15.1, OpenCV 5.0.0"."""
     return f"TF {env['tf_version'] or '?'}, Keras {env['keras'] or '?'}, OpenCV {env['opencv_version'] or '?'}"

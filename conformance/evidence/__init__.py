@@ -1,0 +1,1 @@
+"""Evidence for a failure: the exported file run in its own runtime, blame and first diverging layer, bundles."""

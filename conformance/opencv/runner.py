@@ -1,0 +1,230 @@
+"""Run cells on the OpenCV side in a reusable worker process, surviving its crashes and hangs.
+
+A worker serves cells one after another; when it dies by a signal the cell is a `crash`, when it does not
+answer in time it is killed and the cell is a `timeout`. Either way the next cell gets a fresh worker.
+A worker's address space is capped, so a runaway allocation fails that cell instead of the machine.
+"""
+from __future__ import annotations
+
+import json
+import os
+import resource
+import selectors
+import signal
+import subprocess
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from conformance.opencv.worker import FAILURE_STAGES
+
+WORKER_SCRIPT = Path(__file__).with_name("worker.py")
+BLOB_WORKER_SCRIPT = Path(__file__).with_name("blob_worker.py")  # blobFromImage calls, one process for all
+START_TIMEOUT = 120.0  # importing cv2 the first time after an install can be slow
+# A worker with cv2 and numpy loaded maps under 0.5 GiB (VmPeak measured: 0.29 GiB on OpenCV 4.12, 0.46 GiB on
+# 5.0) and the catalogue's models are tiny; 4 GiB leaves room for any real model and still stops a runaway one.
+DEFAULT_MEMORY_LIMIT_MB = 4096
+
+
+@dataclass
+class WorkerResult:
+    """What the OpenCV side did with one cell."""
+
+    status: str  # "ok", or a failure status word: import-error, forward-error, crash, timeout, unsupported
+    stage: str = ""  # import | forward | start (worker never came up)
+    error: str = ""
+    detail: str = ""
+    outputs: list[np.ndarray] = field(default_factory=list)
+    seconds: dict[str, float] = field(default_factory=dict)
+    layers: list[tuple[str, np.ndarray]] = field(default_factory=list)  # asked with layers=True: (name, output)
+    layers_error: str = ""  # why this OpenCV gave no layer outputs
+
+
+class WorkerDied(Exception):
+    """The worker process ended while a cell was running."""
+
+
+class WorkerStartError(RuntimeError):
+    """The worker could not come up at all: the OpenCV environment is broken, not a cell."""
+
+
+def worker_command(python: str | os.PathLike) -> list[str]:
+    """The command that starts a worker under `python` (isolated mode: no PYTHONPATH, no user site)."""
+    return [str(python), "-I", str(WORKER_SCRIPT)]
+
+
+def signal_name(returncode: int) -> str:
+    try:
+        return signal.Signals(-returncode).name
+    except ValueError:
+        return f"signal {-returncode}"
+
+
+def request_line(model: Path, reader: str, inputs: list[tuple[str, np.ndarray]], scratch: Path, engine: str,
+                 layers: bool, output_shapes: tuple[tuple[int, ...], ...]) -> bytes:
+    """The worker's request for one cell (see worker.py), its inputs written as float32 `.npy` into `scratch`."""
+    scratch.mkdir(parents=True, exist_ok=True)
+    feeds = []
+    for index, (name, array) in enumerate(inputs):
+        feed = scratch / f"input_{index}.npy"
+        np.save(feed, np.ascontiguousarray(array, dtype=np.float32))
+        feeds.append([name, str(feed)])
+    return (json.dumps({"model": str(model), "reader": reader, "engine": engine, "inputs": feeds,
+                        "out_dir": str(scratch), "layers": layers,
+                        "output_shapes": [list(shape) for shape in output_shapes]}) + "\n").encode()
+
+
+def address_space_limit(megabytes: int):
+    """A function that caps the calling process's address space (run in the child, before the worker starts)."""
+    def limit() -> None:
+        size = megabytes * 1024 * 1024
+        resource.setrlimit(resource.RLIMIT_AS, (size, size))
+    return limit
+
+
+class OpenCVRunner:
+    """Send cells to a worker started with `command`, restarting it after a crash or a timeout; its address
+    space is limited to `memory_limit_mb` (0: no limit)."""
+
+    def __init__(self, command: list[str], timeout: float, log_dir: Path,
+                 memory_limit_mb: int = DEFAULT_MEMORY_LIMIT_MB):
+        self.command = command
+        self.timeout = timeout
+        self.log_dir = log_dir
+        self.memory_limit_mb = memory_limit_mb
+        self.environment: dict[str, Any] | None = None  # the worker's hello: versions on the OpenCV side
+        self.starts = 0
+        self._process: subprocess.Popen | None = None
+        self._log = None
+        self._cell_log_start = 0  # where this cell's part of the worker's stderr log begins
+        self._buffer = b""
+
+    def run(self, model: Path, reader: str, inputs: list[tuple[str, np.ndarray]], scratch: Path,
+            engine: str = "", layers: bool = False, output_shapes: tuple[tuple[int, ...], ...] = ()) -> WorkerResult:
+        """Run one cell; `inputs` are (name, array) already in the path's layout, '' naming the only input;
+        `engine` is the OpenCV 5.x reader engine ("" for the reader's default); `layers` also asks for every
+        layer's output, with OpenCV's layer fusion off (triage); `output_shapes`, the model's output shapes in the
+        path's layout, let the worker fetch and order the outputs of a model that has several."""
+        self.start()
+        self._log.seek(0, os.SEEK_END)
+        self._cell_log_start = self._log.tell()
+        request = request_line(model, reader, inputs, scratch, engine, layers, output_shapes)
+        try:
+            self._send(request)
+        except BrokenPipeError:  # the worker went away between cells: this cell has not started yet
+            self.close(kill=True)
+            self.start()
+            self._send(request)
+        stage, deadline = "import", time.monotonic() + self.timeout
+        while True:
+            try:
+                message = self._read_message(deadline)
+            except TimeoutError:
+                self.close(kill=True)
+                return WorkerResult("timeout", stage, f"no answer from OpenCV within {self.timeout:g} s")
+            except WorkerDied as died:
+                return WorkerResult("crash", stage, str(died), self._log_tail())
+            if "stage" in message:
+                stage = message["stage"]
+                continue
+            return self._outcome(message, stage)
+
+    def _send(self, request: bytes) -> None:
+        self._process.stdin.write(request)
+        self._process.stdin.flush()
+
+    def _outcome(self, message: dict[str, Any], stage: str) -> WorkerResult:
+        status = message["status"]
+        if status != "ok":
+            return WorkerResult(status, FAILURE_STAGES[status], message.get("error", ""), message.get("detail", ""))
+        outputs = [np.load(path) for path in message["outputs"]]
+        layers = [(name, np.load(path)) for name, path in message.get("layers", [])]
+        return WorkerResult("ok", "", outputs=outputs, seconds=message.get("seconds", {}), layers=layers,
+                          layers_error=message.get("layers_error", ""))
+
+    def start(self) -> dict[str, Any]:
+        """Start a worker unless one is alive; return its hello (the OpenCV side's versions)."""
+        if self._process is not None and self._process.poll() is None:
+            return self.environment
+        self.close()
+        self.log_dir.mkdir(parents=True, exist_ok=True)
+        if self._log is not None:
+            self._log.close()
+        self.starts += 1
+        self._log = open(self.log_dir / f"worker-{self.starts}.log", "w+b")
+        self._cell_log_start = 0
+        self._process = subprocess.Popen(
+            self.command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self._log, start_new_session=True,
+            preexec_fn=address_space_limit(self.memory_limit_mb) if self.memory_limit_mb else None,
+        )
+        self._buffer = b""
+        try:
+            message = self._read_message(time.monotonic() + START_TIMEOUT)
+        except (TimeoutError, WorkerDied) as error:
+            self.close(kill=True)
+            raise WorkerStartError(
+                f"OpenCV worker {' '.join(self.command)} did not start ({error or 'timed out'}):\n{self._log_tail()}"
+            ) from None
+        if "hello" not in message:
+            raise WorkerStartError(f"OpenCV worker said {message!r} instead of hello")
+        self.environment = message["hello"]
+        return self.environment
+
+    def _read_message(self, deadline: float) -> dict[str, Any]:
+        while b"\n" not in self._buffer:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                raise TimeoutError
+            with selectors.DefaultSelector() as selector:
+                selector.register(self._process.stdout, selectors.EVENT_READ)
+                if not selector.select(remaining):
+                    raise TimeoutError
+            chunk = os.read(self._process.stdout.fileno(), 1 << 16)
+            if not chunk:
+                raise WorkerDied(self._death())
+            self._buffer += chunk
+        line, self._buffer = self._buffer.split(b"\n", 1)
+        try:
+            message = json.loads(line)
+        except ValueError:
+            message = None
+        if not isinstance(message, dict):
+            self.close(kill=True)
+            raise WorkerDied(f"OpenCV worker broke the protocol, it wrote {line[:200]!r}")
+        return message
+
+    def _death(self) -> str:
+        returncode = self._process.wait(timeout=30)
+        self._process = None
+        if returncode < 0:
+            return f"OpenCV worker killed by {signal_name(returncode)}"
+        return f"OpenCV worker exited with code {returncode} without answering"
+
+    def _log_tail(self, lines: int = 20) -> str:
+        if self._log is None:
+            return ""
+        self._log.flush()
+        self._log.seek(self._cell_log_start)  # only what the worker wrote during this cell
+        return b"\n".join(self._log.read().splitlines()[-lines:]).decode(errors="replace")
+
+    def close(self, kill: bool = False) -> None:
+        """Stop the worker: let it finish on end of input, or kill its process group (at once with `kill`)."""
+        if self._process is not None:
+            if self._process.poll() is None:
+                if not kill:
+                    self._process.stdin.close()
+                try:
+                    self._process.wait(timeout=0 if kill else 5)
+                except subprocess.TimeoutExpired:
+                    os.killpg(self._process.pid, signal.SIGKILL)
+                    self._process.wait()
+            self._process = None
+
+    def __enter__(self) -> OpenCVRunner:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()

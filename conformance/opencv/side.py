@@ -1,0 +1,47 @@
+"""The OpenCV side of a run, behind one narrow interface: the interpreter of its environment, a worker that runs
+cells (conformance/opencv/runner.py), the versions it reports, and the reader engines measured on the OpenCV it really
+has. The pytest session, fuzz, preprocessing and the check command all take one of these."""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from conformance import matrix
+from conformance.opencv import install
+from conformance.opencv.runner import DEFAULT_MEMORY_LIMIT_MB, OpenCVRunner, WorkerResult, worker_command
+
+
+class OpenCVSide:
+    """OpenCV `opencv` (4.9, or exact 4.9.0.80) of `wheel`, from the cached environment under `cache_dir` (created
+    on first use) or from `python`, an interpreter that already has it; its worker is started at once."""
+
+    def __init__(self, opencv: str, wheel: str, cache_dir: Path, timeout: float, log_dir: Path,
+                 memory_limit_mb: int = DEFAULT_MEMORY_LIMIT_MB, python: str | None = None):
+        self.python = str(python or install.environment_python(cache_dir / "opencv-envs", opencv, wheel))
+        self.timeout = timeout
+        self.memory_limit_mb = memory_limit_mb
+        self._runner = OpenCVRunner(worker_command(self.python), timeout, log_dir, memory_limit_mb)
+        self.versions: dict[str, Any] = self._runner.start()  # the worker's hello: OpenCV, wheel, numpy
+
+    @property
+    def version(self) -> str:
+        return self.versions["opencv"]
+
+    @property
+    def engines(self) -> tuple[str, ...]:
+        """The reader engines of the installed OpenCV ("" alone before OpenCV 5)."""
+        return matrix.engines_for(self.version)
+
+    @property
+    def line(self) -> str:
+        return f"OpenCV {self.version} ({self.versions['wheel']}, numpy {self.versions['numpy']})"
+
+    def run(self, model: Path, reader: str, inputs: list[tuple[str, np.ndarray]], scratch: Path, engine: str = "",
+            layers: bool = False, output_shapes: tuple[tuple[int, ...], ...] = ()) -> WorkerResult:
+        """One cell in the worker (see OpenCVRunner.run)."""
+        return self._runner.run(model, reader, inputs, scratch, engine, layers, output_shapes)
+
+    def close(self) -> None:
+        self._runner.close()

@@ -1,0 +1,155 @@
+"""The OpenCV side of a cell, run as a script under an environment holding only OpenCV and numpy.
+
+Never imports TensorFlow nor this project. Protocol on stdin/stdout, one JSON object per line:
+  -> at start-up: {"hello": {versions}}
+  <- request:     {"model": PATH, "reader": "readNetFromONNX", "engine": "" | "classic" | "new" | "auto",
+                   "inputs": [[NAME, NPY]], "out_dir": DIR, "layers": false, "output_shapes": [[1, 3], ...]}
+                  (output_shapes: the model's; with two or more, all its outputs are fetched, see forward_outputs)
+  -> progress:    {"stage": "import"} then {"stage": "forward"}   (so a crash can be placed in its stage)
+  -> result:      {"status": "ok", "outputs": [NPY...], "seconds": {...}}
+                  with "layers": true (triage of a mismatch) fusion is off, and the result also holds
+                  "layers": [[LAYER NAME, NPY]...] in OpenCV's layer order, or "layers_error": LINE
+                  or {"status": "import-error" | "forward-error" | "unsupported", "error": LINE, "detail": TEXT}
+Anything OpenCV prints on stdout is moved to stderr, so it cannot corrupt the protocol.
+"""
+import contextlib
+import json
+import os
+import platform
+import sys
+import time
+
+FAILURE_STAGES = {"import-error": "import", "forward-error": "forward", "unsupported": "import"}  # status: stage
+
+
+def distribution_versions():
+    from importlib import metadata
+
+    found = {}
+    for name in ("opencv-python", "opencv-python-headless", "opencv-contrib-python", "opencv-contrib-python-headless"):
+        with contextlib.suppress(metadata.PackageNotFoundError):
+            found[name] = metadata.version(name)
+    return found
+
+
+def hello(cv2, numpy):
+    wheels = distribution_versions()
+    return {
+        "opencv": cv2.__version__,
+        "wheel": ", ".join(f"{name}=={version}" for name, version in wheels.items()) or "unknown",
+        "numpy": numpy.__version__,
+        "python": platform.python_version(),
+        "platform": platform.platform(),
+    }
+
+
+def one_line(error, limit=400):
+    """The error on one line: OpenCV puts a check's expected/actual values on the lines after the first."""
+    text = " ".join(line.strip() for line in str(error).splitlines() if line.strip()) or type(error).__name__
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+def failure(status, error):
+    return {"status": status, "error": one_line(error), "detail": f"{type(error).__name__}: {error}"}
+
+
+def run(cv2, numpy, request, say):
+    reader = getattr(cv2.dnn, request["reader"], None)
+    if reader is None:
+        missing = f"cv2.dnn.{request['reader']} does not exist in OpenCV {cv2.__version__}"
+        return {"status": "unsupported", "error": missing}
+    options = {}
+    if request.get("engine"):  # OpenCV 5.x: the reader's engine, ENGINE_CLASSIC / ENGINE_NEW / ENGINE_AUTO
+        constant = f"ENGINE_{request['engine'].upper()}"
+        if not hasattr(cv2.dnn, constant):
+            return {"status": "unsupported", "error": f"cv2.dnn.{constant} does not exist in OpenCV {cv2.__version__}"}
+        options["engine"] = getattr(cv2.dnn, constant)
+    seconds = {}
+    say({"stage": "import"})
+    started = time.perf_counter()
+    try:
+        # Read from inside the model's folder, so that error messages name the file, not where the cache lives.
+        os.chdir(os.path.dirname(request["model"]))
+        net = reader(os.path.basename(request["model"]), **options)
+        if net.empty():
+            return {"status": "import-error", "error": f"{request['reader']} returned an empty network"}
+        if request.get("layers"):  # every layer's own output: fused layers would hide theirs
+            net.enableFusion(False)
+    except Exception as error:  # cv2.error and whatever the bindings raise
+        return failure("import-error", error)
+    seconds["import"] = time.perf_counter() - started
+    say({"stage": "forward"})
+    started = time.perf_counter()
+    try:
+        for name, path in request["inputs"]:
+            net.setInput(numpy.load(path), name)
+        outputs = forward_outputs(net, request.get("output_shapes") or [])
+    except Exception as error:
+        return failure("forward-error", error)
+    seconds["forward"] = time.perf_counter() - started
+    paths = []
+    for index, output in enumerate(outputs if isinstance(outputs, (list, tuple)) else [outputs]):
+        path = os.path.join(request["out_dir"], f"output_{index}.npy")
+        numpy.save(path, numpy.asarray(output))
+        paths.append(path)
+    result = {"status": "ok", "outputs": paths, "seconds": seconds}
+    if request.get("layers"):
+        result.update(layer_outputs(net, numpy, request["out_dir"]))
+    return result
+
+
+def forward_outputs(net, output_shapes):
+    """`net.forward()` for a model of one output; for several, every unconnected output (as a user of a
+    multi-output model asks for them), put in the order of `output_shapes` (TF's output shapes, in the path's
+    layout) when each shape matches exactly one of them. OpenCV's order is not the model's (a frozen graph's
+    heads come in another order) and its layer names are not the model's output names on every path."""
+    if len(output_shapes) < 2:
+        return net.forward()
+    return in_expected_order(list(net.forward(net.getUnconnectedOutLayersNames())), output_shapes)
+
+
+def in_expected_order(blobs, output_shapes):
+    """`blobs` reordered to match `output_shapes` one to one by shape; as they are where that is ambiguous (the
+    comparison then judges them in OpenCV's order)."""
+    matches = [[blob for blob in blobs if list(blob.shape) == list(shape)] for shape in output_shapes]
+    if len(blobs) == len(output_shapes) and all(len(found) == 1 for found in matches):
+        return [found[0] for found in matches]
+    return blobs
+
+
+def layer_outputs(net, numpy, out_dir):
+    """Each layer's (first) output, saved in OpenCV's layer order: {"layers": [[NAME, NPY]...]}, or
+    {"layers_error": LINE} where this OpenCV cannot give them."""
+    try:
+        names = list(net.getLayerNames())
+        blobs = net.forward(names)
+    except Exception as error:
+        return {"layers_error": one_line(error)}
+    saved = []
+    for index, (name, blob) in enumerate(zip(names, blobs, strict=True)):
+        path = os.path.join(out_dir, f"layer_{index}.npy")
+        numpy.save(path, numpy.asarray(blob))
+        saved.append([name, path])
+    return {"layers": saved}
+
+
+def main():
+    protocol = os.fdopen(os.dup(1), "w", buffering=1)
+    os.dup2(2, 1)
+    sys.stdout = sys.stderr
+
+    def say(message):
+        protocol.write(json.dumps(message) + "\n")
+        protocol.flush()
+
+    import cv2
+    import numpy
+
+    say({"hello": hello(cv2, numpy)})
+    for line in sys.stdin:
+        if line.strip():
+            say(run(cv2, numpy, json.loads(line), say))
+
+
+if __name__ == "__main__":
+    main()
