@@ -17,6 +17,7 @@ from pathlib import Path
 
 from conformance.schema import RESULTS_SCHEMA
 
+LAST_KERAS2_TF = "2.15"  # TF >= 2.16 ships Keras 3
 TF_VERSIONS = ("2.12", "2.13", "2.14", "2.15", "2.16", "2.17", "2.18", "2.19", "2.20", "2.21")
 OPENCV_VERSIONS = ("4.7", "4.8", "4.9", "4.10", "4.11", "4.12", "4.13", "4.14", "5.0")
 KERAS3_FROM = "2.16"  # TF versions from this one ship Keras 3; on them a -keras2 variant uses tf-keras
@@ -97,6 +98,11 @@ class Pair:
     @property
     def engines(self) -> tuple[str, ...]:
         return engines_for(self.opencv)
+
+    @property
+    def uses_keras2(self) -> bool:
+        """Keras 2: TF's own up to TF 2.15, tf-keras on a later TF."""
+        return self.keras2 or version_key(self.tf) <= version_key(LAST_KERAS2_TF)
 
     def requirements(self) -> list[str]:
         """What tox installs for the TF side of this pair."""

@@ -228,3 +228,32 @@ class OpenCVRunner:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+def blob_calls(python: str, calls: list[dict[str, Any]], scratch: Path, timeout: float) -> dict[str, WorkerResult]:
+    """Run blob_worker.py's `calls` (see its docstring) in one process under `python`: the outcome by call id, the
+    blob loaded for an "ok". A crash or a hang is the outcome of each call that had not answered yet."""
+    request = scratch / "request.json"
+    request.write_text(json.dumps({"calls": calls}))
+    try:
+        done = subprocess.run([python, "-I", str(BLOB_WORKER_SCRIPT), str(request)], capture_output=True, text=True,
+                              timeout=timeout)
+        stdout, stderr, returncode = done.stdout, done.stderr, done.returncode
+    except subprocess.TimeoutExpired as expired:
+        stdout, stderr, returncode = expired.stdout or "", expired.stderr or "", None
+    outcomes = {}
+    for line in (stdout.decode() if isinstance(stdout, bytes) else stdout).splitlines():
+        answer = json.loads(line)
+        call = next(call for call in calls if call["id"] == answer["id"])
+        outcomes[answer["id"]] = (
+            WorkerResult("ok", outputs=[np.load(call["out"])]) if answer["status"] == "ok"
+            else WorkerResult(answer["status"], "forward", answer["error"]))
+    if returncode is None:
+        missing = WorkerResult("timeout", "forward", f"no answer from OpenCV within {timeout:g} s")
+    elif returncode < 0:
+        missing = WorkerResult("crash", "forward", f"OpenCV process killed by {signal_name(returncode)}",
+                               str(stderr)[-2000:])
+    else:
+        missing = WorkerResult("crash", "forward", f"OpenCV process exited with code {returncode} without answering",
+                               str(stderr)[-2000:])
+    return {call["id"]: outcomes.get(call["id"], missing) for call in calls}

@@ -4,8 +4,6 @@ computed in this process), judged and recorded like any cell: family `preprocess
 """
 from __future__ import annotations
 
-import json
-import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -14,15 +12,14 @@ import numpy as np
 from conformance.judging import known_failures
 from conformance.judging.cell import Cell, Judge, verdict_lines
 from conformance.judging.verdict import Verdict, compare, failed
-from conformance.opencv.runner import BLOB_WORKER_SCRIPT, WorkerResult, signal_name
+from conformance.opencv.runner import WorkerResult, blob_calls
 from conformance.results import CellRecord, ResultsFile
 from model_zoo.layout import to_layout
 from model_zoo.preprocessing import FAMILY, Blob, seeded_images, tf_reference
 
 
 def opencv_blobs(python: str, blobs: list[Blob], scratch: Path, timeout: float) -> dict[str, WorkerResult]:
-    """Run every combination's cv2.dnn call in one process under `python`: its outcome by combination id. A crash
-    or a hang is the outcome of each combination that had not answered yet."""
+    """Run every combination's cv2.dnn call in one process under `python`: its outcome by combination id."""
     scratch.mkdir(parents=True, exist_ok=True)
     calls = []
     for blob in blobs:
@@ -32,29 +29,7 @@ def opencv_blobs(python: str, blobs: list[Blob], scratch: Path, timeout: float) 
             np.save(images[-1], image)
         calls.append({"id": blob.id, "function": blob.opencv_function, "images": images,
                       "kwargs": blob.opencv_arguments(), "out": str(scratch / f"{blob.id}-blob.npy")})
-    request = scratch / "request.json"
-    request.write_text(json.dumps({"calls": calls}))
-    try:
-        done = subprocess.run([python, "-I", str(BLOB_WORKER_SCRIPT), str(request)], capture_output=True, text=True,
-                              timeout=timeout)
-        stdout, stderr, returncode = done.stdout, done.stderr, done.returncode
-    except subprocess.TimeoutExpired as expired:
-        stdout, stderr, returncode = expired.stdout or "", expired.stderr or "", None
-    outcomes = {}
-    for line in (stdout.decode() if isinstance(stdout, bytes) else stdout).splitlines():
-        answer = json.loads(line)
-        outcomes[answer["id"]] = (
-            WorkerResult("ok", outputs=[np.load(scratch / f"{answer['id']}-blob.npy")]) if answer["status"] == "ok"
-            else WorkerResult(answer["status"], "forward", answer["error"]))
-    if returncode is None:
-        missing = WorkerResult("timeout", "forward", f"no answer from OpenCV within {timeout:g} s")
-    elif returncode < 0:
-        missing = WorkerResult("crash", "forward", f"OpenCV process killed by {signal_name(returncode)}",
-                             str(stderr)[-2000:])
-    else:
-        missing = WorkerResult("crash", "forward", f"OpenCV process exited with code {returncode} without answering",
-                             str(stderr)[-2000:])
-    return {blob.id: outcomes.get(blob.id, missing) for blob in blobs}
+    return blob_calls(python, calls, scratch, timeout)
 
 
 def verdict_of(blob: Blob, outcome: WorkerResult) -> Verdict:

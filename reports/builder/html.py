@@ -188,36 +188,42 @@ SCRIPT = r"""
 def support_html(document: dict[str, Any]) -> str:
     """The whole page."""
     body = [
-        f"<h1>{escape(document['title'])}</h1>",
         f"<p class=\"note\">Data: {escape(view.data_line(document))}. Built by <code>python -m reports.builder</code> "
         "from <code>reports/results/</code>; the same data is in support.json and SUPPORT.md. Click a cell for "
         "its error, stage and numbers.</p>",
         _filters(document),
         "<aside id=\"detail\" hidden><button type=\"button\" id=\"detail-close\">close</button>"
         "<strong id=\"detail-title\"></strong><dl id=\"detail-list\"></dl></aside>",
-        _section("legend", "Legend", [_text_table(view.legend_table(document)),
+        section("legend", "Legend", [_text_table(view.legend_table(document)),
                                       f"<p class=\"note\">{escape(view.COLUMN_NOTE)}</p>"]),
-        _section("matrix", "Matrix", _matrix(document)),
-        _section("pass-rates", "Pass rates per path", _path_rates(document)),
+        section("matrix", "Matrix", _matrix(document)),
+        section("pass-rates", "Pass rates per path", _path_rates(document)),
         *(_path_section(document, path) for path in document["paths"]),
-        _section("first-working", "First working OpenCV version", _first_working(document)),
-        _section("diff", "Changes since the baseline", _diff(document)),
-        _section("environments", "Environments", _environments(document)),
+        section("first-working", "First working OpenCV version", _first_working(document)),
+        section("diff", "Changes since the baseline", _diff(document)),
+        section("environments", "Environments", _environments(document)),
     ]
+    return page(document["title"], body, [
+        f"<script type=\"application/json\" id=\"report-data\">{_embedded(document)}</script>",
+        f"<script>{SCRIPT}</script>"])
+
+
+def page(title: str, body: Sequence[str], scripts: Sequence[str] = ()) -> str:
+    """A self-contained page in the support page's look (its CSS and status colours) around `body`."""
     return "\n".join([
         "<!DOCTYPE html>",
         "<html lang=\"en\">",
         "<head>",
         "<meta charset=\"utf-8\">",
         "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">",
-        f"<title>{escape(document['title'])}</title>",
+        f"<title>{escape(title)}</title>",
         "<link rel=\"icon\" href=\"data:,\">",
         f"<style>{CSS}{_status_css()}</style>",
         "</head>",
         "<body>",
+        f"<h1>{escape(title)}</h1>",
         *body,
-        f"<script type=\"application/json\" id=\"report-data\">{_embedded(document)}</script>",
-        f"<script>{SCRIPT}</script>",
+        *scripts,
         "</body>",
         "</html>",
     ]) + "\n"
@@ -279,7 +285,7 @@ def _path_section(document: dict[str, Any], path: str) -> str:
     rows.append("<tr><th class=\"case\">passed</th>" + "".join(
         f"<td data-col=\"{index}\">{view.fraction(per_column[column['key']])}</td>"
         for index, column in enumerate(columns)) + "</tr>")
-    return _section(f"path-{path}", path, [_grid_table(_column_headers(document, "case"), rows)],
+    return section(f"path-{path}", path, [_grid_table(_column_headers(document, "case"), rows)],
                     f" data-path=\"{escape(path, quote=True)}\"")
 
 
@@ -287,7 +293,7 @@ def _cell(column_index: int, cell: dict[str, Any] | None, cell_index: dict[tuple
     if cell is None:
         return f"<td class=\"none\" data-col=\"{column_index}\">{view.symbol(None)}</td>"
     status, index = cell["status"], cell_index[(cell["path"], cell["case"], cell["column"])]
-    return (f"<td class=\"cell {_status_class(status)}\" data-col=\"{column_index}\" data-cell=\"{index}\" "
+    return (f"<td class=\"cell {status_class(status)}\" data-col=\"{column_index}\" data-cell=\"{index}\" "
             f"data-status=\"{escape(status, quote=True)}\">{view.symbol(status)}</td>")
 
 
@@ -358,12 +364,12 @@ def _text_table(table: view.TextTable) -> str:
             + "".join(row(cells, "td") for cells in table.rows) + "</tbody></table></div>")
 
 
-def _section(anchor: str, title: str, parts: Sequence[str], attributes: str = "") -> str:
+def section(anchor: str, title: str, parts: Sequence[str], attributes: str = "") -> str:
     return (f"<section id=\"{escape(anchor, quote=True)}\"{attributes}><h2>{escape(title)}</h2>\n"
             + "\n".join(parts) + "\n</section>")
 
 
-def _status_class(status: str) -> str:
+def status_class(status: str) -> str:
     return "s-" + (status if status in STYLES else "unknown")
 
 

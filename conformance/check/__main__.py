@@ -1,0 +1,5 @@
+import sys
+
+from conformance.check.cli import main
+
+sys.exit(main())
