@@ -25,6 +25,13 @@ def tox_extend_envs():
 def tox_add_core_config(core_conf, state):
     core_conf.loaders.insert(0, MemoryLoader(env_list=EnvList(["tests", "report", *tox_extend_envs()])))
     state.conf.memory_seed_loaders["bench"].append(MemoryLoader(deps="\n".join(matrix.BENCH_REQUIREMENTS)))
+    check = matrix.by_name(matrix.CHECK_ENV)
+    state.conf.memory_seed_loaders["check"].append(MemoryLoader(
+        deps="\n".join(check.requirements()),
+        set_env="\n".join(f"{name}={value}" for name, value in check.environment().items()),
+        description=f"python -m conformance.check {{posargs}} on the TF side of {check.name} (OpenCV {check.opencv} "
+                    "unless --opencv says otherwise)",
+    ))
     for pair in matrix.pairs():
         state.conf.memory_seed_loaders[pair.name].append(MemoryLoader(
             deps="\n".join(pair.requirements()),

@@ -47,6 +47,8 @@ CI = (*CORE, "tf215-cv412", "tf219-cv50")  # tf215-cv412 reuses tf215-cv49's exp
 # The ci envs that also check determinism (build and export from scratch, two checkouts): one per Keras
 # generation, beside the main job (tf215-cv49), whose warm run then never imports TensorFlow.
 DETERMINISM = ("tf215-cv412", "tf219-cv50")
+# The ci envs that also run `python -m conformance.check` end to end on saved models (same reason: not the main job).
+CHECK_COMMAND = ("tf215-cv412", "tf219-cv50")
 
 
 def version_key(version: str) -> tuple[int, ...]:
@@ -115,7 +117,8 @@ class Pair:
         """Variables the env's commands run with."""
         legacy = {"TF_USE_LEGACY_KERAS": "1"} if self.keras2 else {}
         determinism = {"CONFORMANCE_DETERMINISM": "1"} if self.name in DETERMINISM else {}
-        return {"CONFORMANCE_ENV": self.name, "TF_CPP_MIN_LOG_LEVEL": "2", **legacy, **determinism}
+        check = {"CONFORMANCE_CHECK_COMMAND": "1"} if self.name in CHECK_COMMAND else {}
+        return {"CONFORMANCE_ENV": self.name, "TF_CPP_MIN_LOG_LEVEL": "2", **legacy, **determinism, **check}
 
     def labels(self) -> list[str]:
         """tox labels: `matrix` (all pairs), `tf<TF>` (pairs sharing one TF side), `measured`, `core`, `ci`."""
@@ -182,6 +185,9 @@ def not_installable_document(name: str, reason: str) -> dict:
 
 
 # `tox -e bench` (benchmarks/run.py): the TF side of tf215-cv49, plus tox to time a new env and the report builder
+# `tox -e check -- MODEL ...` runs the check command on the TF side of the newest Keras 3 core env, whose OpenCV is
+# its default; any conformance env runs it too (`.tox/tf215-cv49/bin/python -m conformance.check`, for Keras 2).
+CHECK_ENV = CORE[-1]
 BENCH_REQUIREMENTS = (*Pair("2.15", "4.9").requirements(), "tox>=4.29", "tox-uv>=1.11", "matplotlib==3.11.2")
 
 

@@ -184,8 +184,8 @@ def open_sides(args: argparse.Namespace, versions: list[str], work: Path) -> lis
             sides.append(OpenCVSide(version, args.wheel, args.cache_dir.resolve(), args.timeout, work / "logs",
                                     DEFAULT_MEMORY_LIMIT_MB))
         except RuntimeError as error:
-            raise BadInput(f"OpenCV {version} ({args.wheel}) cannot be installed or started: "
-                           f"{str(error).splitlines()[0]}") from None
+            said = [line.strip() for line in str(error).splitlines() if line.strip()]
+            raise BadInput(f"OpenCV {version} ({args.wheel}) cannot be installed or started: {said[-1]}") from None
     return sides
 
 

@@ -167,7 +167,9 @@ def _load_failure(model: Path, error: Exception) -> str:
     text = " ".join(str(error).split())
     unknown = re.search(r"(?:Unknown (?:layer|object)|Could not locate (?:class|function))[:\s]+'?([\w.>]+)", text)
     if unknown:
-        return (f"{model} uses the custom object {unknown.group(1).strip('.')!r}, which this env does not know: "
+        registered = unknown.group(1).strip(".")
+        name = registered.rpartition(">")[2]  # Keras 2 names a registered class "package>Class"
+        return (f"{model} uses the custom object {name!r}, which this env does not know: "
                 "pass --custom-objects MODULE (a module that registers it) or MODULE:ATTR")
     return f"{model}: cannot be read by Keras: {type(error).__name__}: {text[:300]}"
 

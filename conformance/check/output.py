@@ -18,6 +18,7 @@ REPORT_SCHEMA = 1
 REASON_CHARS = 110
 KNOWN_REASON_CHARS = 240
 _OPENCV_ERROR = re.compile(r"OpenCV\([^)]*\) \S*?([\w.]+:\d+): error: \(-?\d+:[^)]*\)\s*(?:in function '[^']*'\s*)?")
+_IN_FUNCTION = re.compile(r"\s+in function '[^']*'")
 
 
 def opencv_message(error: str) -> str:
@@ -26,7 +27,8 @@ def opencv_message(error: str) -> str:
     match = _OPENCV_ERROR.search(error)
     if match is None:
         return error
-    return f"{error[:match.start()]}{error[match.end():]} ({match.group(1)})".strip()
+    said = _IN_FUNCTION.sub("", f"{error[:match.start()]}{error[match.end():]}").strip()
+    return f"{said} ({match.group(1)})"
 
 
 def shortened(text: str, limit: int) -> str:

@@ -12,6 +12,7 @@ from typing import Any
 from conformance import matrix, results
 
 RESULTS_DIR = Path(__file__).resolve().parents[2] / "reports" / "results"
+NUMBERS_ONLY = ("mismatch", "shape-mismatch")  # their error lines hold only numbers: alike for every case
 SIMILAR_ERROR = 0.6  # difflib ratio of two error lines (names and numbers blanked) that fail "the same way"
 _VARYING = re.compile(r"'[^']*'|\"[^\"]*\"|\b[\w./-]*\d[\w./-]*\b")
 
@@ -47,7 +48,8 @@ def catalogue_results(results_dir: Path, tf: str, keras2: bool, opencv: str) -> 
 def same_failure(route: str, engine: str, status: str, error: str, layer_class: str | None,
                  catalogue: list[dict[str, Any]]) -> dict[str, Any] | None:
     """The catalogue cell failing like the check's: through the same route and engine with the same status, and
-    either a case named after the diverging Keras layer's class or, failing that, the most similar error line."""
+    either a case named after the diverging Keras layer's class or, failing that, the most similar error line
+    (an error message; a mismatch's line holds only numbers and tells nothing)."""
     alike = [cell for cell in catalogue if cell["path"] == route and cell.get("engine", "") == engine
              and cell["status"] == status]
     if layer_class:
@@ -55,7 +57,7 @@ def same_failure(route: str, engine: str, status: str, error: str, layer_class: 
         named = [cell for cell in alike if cell["case"].replace("-", "").startswith(word)]
         if named:
             return named[0]
-    if not error:
+    if not error or status in NUMBERS_ONLY:
         return None
     scored = [(difflib.SequenceMatcher(None, _blanked(error), _blanked(cell.get("error", ""))).ratio(), cell)
               for cell in alike if cell.get("error")]

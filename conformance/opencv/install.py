@@ -20,7 +20,8 @@ READY = "conformance-ready.json"
 
 
 def requirements(opencv: str, wheel: str = DEFAULT_WHEEL) -> list[str]:
-    """pip requirements for OpenCV `opencv` ("4.9" = newest 4.9.x, "4.9.0.80" exact) and its numpy.
+    """pip requirements for OpenCV `opencv` ("4.9" = newest 4.9.x, "4.9.0" newest 4.9.0.x, "4.9.0.80" exact) and its
+    numpy.
 
     OpenCV 4.7-4.9 wheels install beside numpy 2 but fail to import under it; 4.12 and later require numpy 2,
     which their metadata already says; 4.10 and 4.11 accept both.
@@ -29,7 +30,7 @@ def requirements(opencv: str, wheel: str = DEFAULT_WHEEL) -> list[str]:
         raise ValueError(f"unknown OpenCV wheel {wheel!r}; choose one of {', '.join(WHEELS)}")
     if not opencv or not opencv[0].isdigit():
         raise ValueError(f"OpenCV version {opencv!r} must look like 4.9 or 4.9.0.80")
-    pin = f"=={opencv}" if opencv.count(".") >= 2 else f"=={opencv}.*"
+    pin = f"=={opencv}" if opencv.count(".") >= 3 else f"=={opencv}.*"
     numpy = "numpy<2" if version_key(opencv)[:2] < (4, 10) else "numpy"
     return [f"{wheel}{pin}", numpy]
 

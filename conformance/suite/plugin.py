@@ -87,6 +87,10 @@ def pytest_addoption(parser):
                     help="also build, export and run three cases twice from scratch and require identical verdicts "
                          "(env CONFORMANCE_DETERMINISM; set in matrix.DETERMINISM's ci envs); it imports TF even "
                          "when all is cached")
+    group.addoption("--check-command", action="store_true",
+                    default=from_environment("CONFORMANCE_CHECK_COMMAND", False, flag),
+                    help="also run python -m conformance.check end to end on small saved models (env "
+                         "CONFORMANCE_CHECK_COMMAND; set in matrix.CHECK_COMMAND's ci envs)")
     group.addoption("--keep-scratch", action="store_true",
                     default=from_environment("CONFORMANCE_KEEP_SCRATCH", False, flag),
                     help="keep the run's scratch folder (what each cell fed OpenCV and got back) for inspection "
