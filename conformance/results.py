@@ -100,7 +100,8 @@ class ResultsFile:
                 f"cannot keep the cells of {self.file} for this {'--resume' if resume else 'selection'}: {error}; "
                 "move the file away (or choose another --results-dir) to start a new table") from None
         same = (previous.get("env") == self.env and (previous.get("complete") or resume)
-                and previous.get("opencv_side") == self.opencv_side and previous.get("tf_side") == self.tf_side)
+                and software(previous.get("opencv_side")) == software(self.opencv_side)
+                and software(previous.get("tf_side")) == software(self.tf_side))
         if same:
             self.carried = previous["cells"]
 
@@ -234,6 +235,12 @@ def to_text(document: dict[str, Any]) -> str:
 def column(path: str, engine: str) -> str:
     """How a path measured with an OpenCV 5.x engine is named in summaries and tables: `onnx-keras (new)`."""
     return f"{path} ({engine})" if engine else path
+
+
+def software(side: dict[str, Any] | None) -> dict[str, Any] | None:
+    """A side's versions without `platform`, whose kernel build string changes from machine to machine of one kind:
+    cells measured with the same packages on another machine of the kind are kept."""
+    return None if side is None else {name: value for name, value in side.items() if name != "platform"}
 
 
 def journal_of(file: Path) -> Path:

@@ -78,9 +78,9 @@ def test_unknown_schema_is_refused(tmp_path):
         results.read(file)
 
 
-def writer_for(file, selection, opencv="4.9.0"):
-    return ResultsFile(file, "tf215-cv49", {"tensorflow-cpu": "2.15.1"}, {"opencv": opencv}, {"opencv": "4.9"},
-                       selection)
+def writer_for(file, selection, opencv="4.9.0", platform="Linux-6.18.44-fc-v1045-x86_64-with-glibc2.36"):
+    return ResultsFile(file, "tf215-cv49", {"tensorflow-cpu": "2.15.1", "platform": platform},
+                       {"opencv": opencv, "platform": platform}, {"opencv": "4.9"}, selection)
 
 
 def test_a_selected_run_keeps_the_other_cells_of_a_complete_run(tmp_path):
@@ -111,6 +111,16 @@ def test_other_versions_or_incomplete_runs_are_not_carried(tmp_path):
     same = writer_for(file, "-k 'b'")
     same.carry_previous()
     assert same.carried == []
+
+
+def test_cells_of_the_same_packages_on_another_machine_of_the_kind_are_carried(tmp_path):
+    file = tmp_path / "tf215-cv49.json"
+    full = writer_for(file, None)
+    full.add(record(case="a"))
+    full.write(complete=True)
+    other_kernel = writer_for(file, "-k 'b'", platform="Linux-6.18.44-fc-v1272-x86_64-with-glibc2.36")
+    other_kernel.carry_previous()
+    assert [c["case"] for c in other_kernel.carried] == ["a"]
 
 
 def test_resume_carries_an_interrupted_run_and_gives_back_its_records(tmp_path):

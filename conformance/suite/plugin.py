@@ -23,11 +23,12 @@ from conformance.judging.verdict import summarize
 from conformance.opencv.install import DEFAULT_WHEEL, WHEELS
 from conformance.opencv.runner import DEFAULT_MEMORY_LIMIT_MB
 from conformance.results import column
-from model_zoo.cases import CATALOGUE, FAMILIES
+from model_zoo.cases import CATALOGUE, FAMILIES, applications
 from model_zoo.export import all_routes
 
 DEFAULT_OPENCV = "4.9"
 DEFAULT_MAX_EXAMPLES = 3  # per fuzz test: 21 tests x 3 examples took 18 s (tf215-cv49) to 34 s (tf219 x 5.0)
+APPLICATION_CHOICES = ("few", "all")
 CELL_PARAMETERS = ("cell", "blob")  # a test with one of these records one cell (blobs: suite/test_blobs.py)
 _SESSION = pytest.StashKey()
 
@@ -40,7 +41,14 @@ def flag(text: str) -> bool:
     return words[text.lower()]
 
 
-KIND_WORDS = {int: "a whole number", float: "a number", flag: "1/true/yes or 0/false/no", str: "a string"}
+def application_choice(text: str) -> str:
+    if text not in APPLICATION_CHOICES:
+        raise ValueError(text)
+    return text
+
+
+KIND_WORDS = {int: "a whole number", float: "a number", flag: "1/true/yes or 0/false/no", str: "a string",
+              application_choice: " or ".join(APPLICATION_CHOICES)}
 
 
 def from_environment(name: str, default, kind=str):
@@ -91,6 +99,10 @@ def pytest_addoption(parser):
                     default=from_environment("CONFORMANCE_CHECK_COMMAND", False, flag),
                     help="also run python -m conformance.check end to end on small saved models (env "
                          "CONFORMANCE_CHECK_COMMAND; set in matrix.CHECK_COMMAND's ci envs)")
+    group.addoption("--applications", choices=APPLICATION_CHOICES,
+                    default=from_environment("CONFORMANCE_APPLICATIONS", "few", application_choice),
+                    help="which architectures of the applications family run: 'few' (applications.FEW, the default) "
+                         "or 'all' (the measured envs and the nightly; env CONFORMANCE_APPLICATIONS)")
     group.addoption("--keep-scratch", action="store_true",
                     default=from_environment("CONFORMANCE_KEEP_SCRATCH", False, flag),
                     help="keep the run's scratch folder (what each cell fed OpenCV and got back) for inspection "
@@ -138,6 +150,22 @@ def pytest_generate_tests(metafunc):
     metafunc.parametrize("cell", params)
 
 
+def pytest_collection_modifyitems(config, items):
+    """`--applications few` leaves out the cells of the architectures not in applications.FEW (deselected)."""
+    if config.getoption("--applications") == "all":
+        return
+    left_out = [item for item in items if _heavy_application(item)]
+    if left_out:
+        config.hook.pytest_deselected(items=left_out)
+        items[:] = [item for item in items if not _heavy_application(item)]
+
+
+def _heavy_application(item) -> bool:
+    params = getattr(item, "callspec", None)
+    case = params.params["cell"][0] if params is not None and "cell" in params.params else None
+    return case is not None and case.family == applications.FAMILY and case.id not in applications.FEW
+
+
 def _settings(config):
     from conformance.suite.session import Settings
     from model_zoo.versions import tensorflow_version, tf_side
@@ -151,7 +179,8 @@ def _settings(config):
         env_name = matrix.Pair(tf, opencv, keras2).name
     root = Path(str(config.rootpath))
     selection = " ".join(f"{flag} {value!r}" for flag, value in
-                         (("-k", config.getoption("keyword")), ("-m", config.getoption("markexpr"))) if value)
+                         (("-k", config.getoption("keyword")), ("-m", config.getoption("markexpr")),
+                          ("--applications", config.getoption("--applications") == "few" and "few")) if value)
     return Settings(
         opencv=opencv, wheel=config.getoption("--opencv-wheel"), env_name=env_name,
         results_dir=root / config.getoption("--results-dir"), cache_dir=root / config.getoption("--cache-dir"),

@@ -4,6 +4,7 @@ from __future__ import annotations
 from model_zoo.case import Case, unique_by_id
 from model_zoo.cases import (
     activations,
+    applications,
     blocks,
     convolution,
     convolution_nd,
@@ -36,6 +37,7 @@ FAMILY_MODULES = (
     recurrent,
     custom,
     blocks,
+    applications,
 )
 
 CATALOGUE: list[Case] = unique_by_id([case for module in FAMILY_MODULES for case in module.CASES])
