@@ -15,20 +15,28 @@ from conformance.evidence import bundle, runtime_check, triage
 from conformance.judging.cell import Cell
 from conformance.judging.verdict import Verdict, compare, failed
 from conformance.opencv.side import OpenCVSide
-from model_zoo.case import DEFAULT_TOLERANCE
+from model_zoo.case import DEFAULT_TOLERANCE, Case
 from model_zoo.export import Route
-from model_zoo.layout import to_layout
+from model_zoo.layout import LAYOUTS, to_layout
 from model_zoo.store import Export, Reference
 
 Measured = tuple[Verdict, dict[str, float], dict[str, float] | None]  # verdict, OpenCV-side seconds, float metrics
 
 
 def opencv_feeds(built: Reference | Any, path: Route, export: Export | None) -> list[tuple[str, np.ndarray]]:
-    """(input name, array) as OpenCV is fed: in the path's layout, named as the artifact names them ('' for a
-    model's only input)."""
+    """(input name, array) as OpenCV is fed: in the path's layout (the other one for a `wrong-layout` case),
+    named as the artifact names them ('' for a model's only input)."""
     names = ("",) if len(built.inputs) == 1 else (
         export.artifact.input_names if export is not None and export.artifact is not None else built.case.input_names)
-    return [(name, to_layout(array, path.input_layout)) for name, array in zip(names, built.inputs, strict=True)]
+    layout = path.input_layout
+    if built.case.feed == "wrong-layout":
+        layout = next(other for other in LAYOUTS if other != layout)
+    return [(name, to_layout(array, layout)) for name, array in zip(names, built.inputs, strict=True)]
+
+
+def worker_feed(case: Case, path: Route) -> dict[str, str]:
+    """How the worker turns the fed arrays into what setInput is given (conformance/opencv/worker.py `fed`)."""
+    return {"as": case.feed, "layout": path.input_layout} if case.feed not in ("", "wrong-layout") else {}
 
 
 def expected_outputs(export: Export, built: Reference | Any, path: Route) -> tuple[list[np.ndarray], Any]:
@@ -45,7 +53,8 @@ def measure(side: OpenCVSide, built: Reference | Any, path: Route, engine: str, 
     folder = Path(tempfile.mkdtemp(dir=scratch, prefix=f"{built.case.id}-{path.name}-{engine}-"))
     expected, tolerance = expected_outputs(export, built, path)
     outcome = side.run(export.folder / export.artifact.model, path.reader, opencv_feeds(built, path, export), folder,
-                       engine, output_shapes=tuple(array.shape for array in expected))
+                       engine, output_shapes=tuple(array.shape for array in expected),
+                       feed=worker_feed(built.case, path))
     if outcome.status != "ok":
         return failed(outcome.status, outcome.stage, outcome.error, outcome.detail), outcome.seconds, None
     judging = time.perf_counter()
@@ -76,7 +85,8 @@ def divergence_of(side: OpenCVSide, reference: Reference, path: Route, engine: s
     folder = Path(tempfile.mkdtemp(dir=scratch, prefix=f"{reference.case.id}-{path.name}-layers-"))
     expected, tolerance = expected_outputs(export, reference, path)
     outcome = side.run(export.folder / export.artifact.model, path.reader, opencv_feeds(reference, path, export),
-                       folder, engine, layers=True, output_shapes=tuple(array.shape for array in expected))
+                       folder, engine, layers=True, output_shapes=tuple(array.shape for array in expected),
+                       feed=worker_feed(reference.case, path))
     if outcome.status != "ok":
         return triage.no_comparison(f"the run with layer outputs gave {outcome.status}: {outcome.error}")
     unfused = compare(expected, outcome.outputs, tolerance).status
@@ -102,7 +112,8 @@ def write_cell_bundle(folder: Path, cell: Cell, side: OpenCVSide, tf_side: dict[
     return bundle.write_bundle(
         folder, cell=cell.id, model=export.folder / export.artifact.model if runnable else None,
         reader=path.reader, engine=cell.engine,
-        inputs=[] if reference is None else opencv_feeds(reference, path, export), expected=expected,
+        inputs=[] if reference is None else opencv_feeds(reference, path, export),
+        feed={} if reference is None else worker_feed(reference.case, path), expected=expected,
         tolerance=tolerance, suite=verdict,
         versions=bundle.versions_text(cell.id, verdict, blame, tf_side, side.versions),
         timeout=side.timeout, memory_limit_mb=side.memory_limit_mb)

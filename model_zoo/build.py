@@ -89,8 +89,8 @@ def build_case(case: Case) -> BuiltCase:
     # or exports ran before in this process: a cached export must be found again by any later selection.
     k.keras.backend.clear_session()
     rng = np.random.default_rng(case_seed(case))
-    named_shapes = list(zip(case.inputs, case.input_names, strict=True))
-    keras_inputs = [k.keras.Input(shape, name=name) for shape, name in named_shapes]
+    keras_inputs = [k.keras.Input(shape, name=name) for shape, name in zip(case.keras_shapes, case.input_names,
+                                                                            strict=True)]
     outputs = case.build(k, *keras_inputs)
     model = k.keras.Model(keras_inputs if len(keras_inputs) > 1 else keras_inputs[0], outputs, name="case")
     randomize_weights(model, rng)
@@ -98,15 +98,16 @@ def build_case(case: Case) -> BuiltCase:
     result = model(inputs if len(inputs) > 1 else inputs[0], training=False)
     expected = [np.asarray(r, dtype=np.float32) for r in (result if isinstance(result, (list, tuple)) else [result])]
     check_reference(expected)
-    specs = [k.tf.TensorSpec((1, *shape), k.tf.float32, name=name) for shape, name in named_shapes]
+    specs = [k.tf.TensorSpec((1, *shape), k.tf.float32, name=name)
+             for shape, name in zip(case.export_shapes, case.input_names, strict=True)]
     return BuiltCase(case, model, specs, inputs, expected, _fingerprint(model, inputs))
 
 
 def draw_input(case: Case, shape: tuple[int, ...], rng: np.random.Generator) -> np.ndarray:
-    """A seeded batch-1 input: N(0, input_scale), or integer indices below `case.index_range` (as float32)."""
+    """A seeded input of the case's batch: N(0, input_scale), or integers below `case.index_range` (as float32)."""
     if case.index_range:
-        return rng.integers(0, case.index_range, (1, *shape)).astype(np.float32)
-    return (rng.standard_normal((1, *shape)) * case.input_scale).astype(np.float32)
+        return rng.integers(0, case.index_range, (case.batch, *shape)).astype(np.float32)
+    return (rng.standard_normal((case.batch, *shape)) * case.input_scale).astype(np.float32)
 
 
 class CaseDefect(ValueError):

@@ -7,6 +7,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 DEFAULT_SHAPE = (8, 8, 3)
+# How OpenCV is fed (the deployment-input pitfalls users report); "" = as the route defines. The worker applies
+# them (conformance/opencv/worker.py `fed`), but "wrong-layout", which the harness lays out (conformance/measure.py).
+FEEDS = ("", "blob-from-images", "uint8", "float64", "transposed-view", "wrong-layout")
 
 _ID_PATTERN = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 
@@ -46,6 +49,13 @@ class Case:
     # > 0: inputs are integer indices in [0, index_range) instead, carried as float32 (what a default Keras Input
     # feeding an Embedding holds; Embedding casts them), so every path and reader is fed float32 as usual
     index_range: int = 0
+    # Deployment inputs (family `deployment`): what OpenCV is fed (FEEDS), the reference's batch (the routes still
+    # export at batch 1), the shapes the routes export at when the reference is at another size (the Keras model
+    # then takes any spatial size), and the routes the case is measured through (empty: every route).
+    feed: str = ""
+    batch: int = 1
+    export_inputs: tuple[tuple[int, ...], ...] = ()
+    routes: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         if not _ID_PATTERN.match(self.id):
@@ -54,6 +64,26 @@ class Case:
             raise ValueError(f"case {self.id}: family {self.family!r} must be a lower-case word")
         if not self.inputs:
             raise ValueError(f"case {self.id}: needs at least one input shape")
+        if self.feed not in FEEDS:
+            raise ValueError(f"case {self.id}: feed {self.feed!r} is not one of {FEEDS}")
+        if self.export_inputs and len(self.export_inputs) != len(self.inputs):
+            raise ValueError(f"case {self.id}: export_inputs needs one shape per input")
+
+    @property
+    def export_shapes(self) -> tuple[tuple[int, ...], ...]:
+        """The shapes (batch left out) the routes export at: `export_inputs`, else `inputs`."""
+        return self.export_inputs or self.inputs
+
+    @property
+    def keras_shapes(self) -> tuple[tuple[int | None, ...], ...]:
+        """The Keras Inputs' shapes: `inputs`, or any spatial size (None) where the export's size differs."""
+        if not self.export_inputs:
+            return self.inputs
+        return tuple((None,) * (len(shape) - 1) + shape[-1:] for shape in self.inputs)
+
+    def offers(self, route: str) -> bool:
+        """Whether the case is measured through `route`."""
+        return not self.routes or route in self.routes
 
     @property
     def input_names(self) -> tuple[str, ...]:

@@ -18,7 +18,8 @@ from model_zoo.case import Case
 
 
 def case_fingerprint(case: Case) -> str:
-    fields = (case.id, case.family, case.inputs, case.input_names, case.input_scale, case.seed, case.index_range)
+    fields = (case.id, case.family, case.inputs, case.input_names, case.input_scale, case.seed, case.index_range,
+              case.batch, case.export_inputs)
     text = "\n".join([repr(fields), describe(case.build, set()), inspect.getsource(build)])
     return hashlib.sha256(text.encode()).hexdigest()[:16]
 

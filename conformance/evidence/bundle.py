@@ -45,7 +45,7 @@ def opencv_side(out_dir):
             handle.write(message["stage"])
 
     request = {"model": os.path.join(HERE, MODEL), "reader": READER, "engine": ENGINE, "out_dir": out_dir,
-               "inputs": [[name, os.path.join(HERE, file)] for name, file in INPUTS],
+               "inputs": [[name, os.path.join(HERE, file)] for name, file in INPUTS], "feed": FEED,
                "output_shapes": [list(numpy.load(os.path.join(HERE, file)).shape) for file in EXPECTED]}
     return run(cv2, numpy, request, say)
 
@@ -147,8 +147,8 @@ def numbered(stem: str, count: int) -> list[str]:
 
 
 def repro_source(cell: str, model: str, reader: str, engine: str, inputs: Sequence[tuple[str, str]],
-                 expected: Sequence[str], tolerance: Tolerance, suite: Verdict, timeout: float,
-                 memory_limit_mb: int, versions: str) -> str:
+                 feed: dict[str, str] | None, expected: Sequence[str], tolerance: Tolerance, suite: Verdict,
+                 timeout: float, memory_limit_mb: int, versions: str) -> str:
     """The text of repro.py for one cell."""
     metrics = suite.metrics
     said = {"status": suite.status, "max_abs": metrics and metrics.max_abs, "mean_abs": metrics and metrics.mean_abs}
@@ -161,6 +161,7 @@ def repro_source(cell: str, model: str, reader: str, engine: str, inputs: Sequen
     constants = "\n".join([
         f"CELL = {cell!r}", f"MODEL = {model!r}", f"READER = {reader!r}", f"ENGINE = {engine!r}",
         f"INPUTS = {list(inputs)!r}  # (name as the model calls it, '' for its only input; file)",
+        f"FEED = {dict(feed or {})!r}  # how the inputs are turned into what setInput is given (see `fed`)",
         f"EXPECTED = {list(expected)!r}",
         f"TOLERANCE = Tolerance({tolerance.max_abs!r}, mean_ratio={tolerance.mean_ratio!r})",
         f"TIMEOUT = {timeout!r}", f"MEMORY_LIMIT_MB = {memory_limit_mb!r}  # the suite's cap on the worker",
@@ -179,9 +180,11 @@ def repro_source(cell: str, model: str, reader: str, engine: str, inputs: Sequen
 
 def write_bundle(folder: Path, *, cell: str, model: Path | None, reader: str, engine: str,
                  inputs: Sequence[tuple[str, np.ndarray]], expected: Sequence[np.ndarray], tolerance: Tolerance,
-                 suite: Verdict, versions: str, timeout: float, memory_limit_mb: int) -> Path:
-    """Write the cell's bundle into `folder` (emptied first): inputs as fed to OpenCV, expected outputs in the
-    path's layout; repro.py when there is a model to run, else error.txt with what the export said."""
+                 suite: Verdict, versions: str, timeout: float, memory_limit_mb: int,
+                 feed: dict[str, str] | None = None) -> Path:
+    """Write the cell's bundle into `folder` (emptied first): inputs as fed to OpenCV (and `feed`, how the worker
+    turns them into what setInput is given), expected outputs in the path's layout; repro.py when there is a model
+    to run, else error.txt with what the export said."""
     shutil.rmtree(folder, ignore_errors=True)
     folder.mkdir(parents=True)
     input_files = numbered("input", len(inputs))
@@ -200,7 +203,7 @@ def write_bundle(folder: Path, *, cell: str, model: Path | None, reader: str, en
         shutil.copy2(model, folder / model.name)
     source = repro_source(cell, model.name, reader, engine, [(name, file) for (name, _), file
                                                               in zip(inputs, input_files, strict=True)],
-                          expected_files, tolerance, suite, timeout, memory_limit_mb, versions)
+                          feed, expected_files, tolerance, suite, timeout, memory_limit_mb, versions)
     (folder / "repro.py").write_text(source)
     return folder
 

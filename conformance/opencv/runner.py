@@ -64,17 +64,20 @@ def signal_name(returncode: int) -> str:
 
 
 def request_line(model: Path, reader: str, inputs: list[tuple[str, np.ndarray]], scratch: Path, engine: str,
-                 layers: bool, output_shapes: tuple[tuple[int, ...], ...]) -> bytes:
-    """The worker's request for one cell (see worker.py), its inputs written as float32 `.npy` into `scratch`."""
+                 layers: bool, output_shapes: tuple[tuple[int, ...], ...], feed: dict[str, str] | None = None
+                 ) -> bytes:
+    """The worker's request for one cell (see worker.py), its inputs written as float32 `.npy` into `scratch`
+    (`feed`: how the worker turns them into what setInput is given, worker.fed)."""
     scratch.mkdir(parents=True, exist_ok=True)
-    feeds = []
+    files = []
     for index, (name, array) in enumerate(inputs):
-        feed = scratch / f"input_{index}.npy"
-        np.save(feed, np.ascontiguousarray(array, dtype=np.float32))
-        feeds.append([name, str(feed)])
-    return (json.dumps({"model": str(model), "reader": reader, "engine": engine, "inputs": feeds,
+        file = scratch / f"input_{index}.npy"
+        np.save(file, np.ascontiguousarray(array, dtype=np.float32))
+        files.append([name, str(file)])
+    return (json.dumps({"model": str(model), "reader": reader, "engine": engine, "inputs": files,
                         "out_dir": str(scratch), "layers": layers,
-                        "output_shapes": [list(shape) for shape in output_shapes]}) + "\n").encode()
+                        "output_shapes": [list(shape) for shape in output_shapes], "feed": feed or {}}) + "\n"
+            ).encode()
 
 
 def address_space_limit(megabytes: int):
@@ -103,15 +106,17 @@ class OpenCVRunner:
         self._buffer = b""
 
     def run(self, model: Path, reader: str, inputs: list[tuple[str, np.ndarray]], scratch: Path,
-            engine: str = "", layers: bool = False, output_shapes: tuple[tuple[int, ...], ...] = ()) -> WorkerResult:
+            engine: str = "", layers: bool = False, output_shapes: tuple[tuple[int, ...], ...] = (),
+            feed: dict[str, str] | None = None) -> WorkerResult:
         """Run one cell; `inputs` are (name, array) already in the path's layout, '' naming the only input;
         `engine` is the OpenCV 5.x reader engine ("" for the reader's default); `layers` also asks for every
         layer's output, with OpenCV's layer fusion off (triage); `output_shapes`, the model's output shapes in the
-        path's layout, let the worker fetch and order the outputs of a model that has several."""
+        path's layout, let the worker fetch and order the outputs of a model that has several; `feed` says how
+        the worker feeds the inputs (worker.fed)."""
         self.start()
         self._log.seek(0, os.SEEK_END)
         self._cell_log_start = self._log.tell()
-        request = request_line(model, reader, inputs, scratch, engine, layers, output_shapes)
+        request = request_line(model, reader, inputs, scratch, engine, layers, output_shapes, feed)
         try:
             self._send(request)
         except BrokenPipeError:  # the worker went away between cells: this cell has not started yet

@@ -39,9 +39,10 @@ class OpenCVSide:
         return f"OpenCV {self.version} ({self.versions['wheel']}, numpy {self.versions['numpy']})"
 
     def run(self, model: Path, reader: str, inputs: list[tuple[str, np.ndarray]], scratch: Path, engine: str = "",
-            layers: bool = False, output_shapes: tuple[tuple[int, ...], ...] = ()) -> WorkerResult:
+            layers: bool = False, output_shapes: tuple[tuple[int, ...], ...] = (),
+            feed: dict[str, str] | None = None) -> WorkerResult:
         """One cell in the worker (see OpenCVRunner.run)."""
-        return self._runner.run(model, reader, inputs, scratch, engine, layers, output_shapes)
+        return self._runner.run(model, reader, inputs, scratch, engine, layers, output_shapes, feed)
 
     def close(self) -> None:
         self._runner.close()

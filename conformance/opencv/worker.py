@@ -3,7 +3,8 @@
 Never imports TensorFlow nor this project. Protocol on stdin/stdout, one JSON object per line:
   -> at start-up: {"hello": {versions}}
   <- request:     {"model": PATH, "reader": "readNetFromONNX", "engine": "" | "classic" | "new" | "auto",
-                   "inputs": [[NAME, NPY]], "out_dir": DIR, "layers": false, "output_shapes": [[1, 3], ...]}
+                   "inputs": [[NAME, NPY]], "out_dir": DIR, "layers": false, "output_shapes": [[1, 3], ...],
+                   "feed": {"as": ..., "layout": ...}}   (feed: optional, see `fed`)
                   (output_shapes: the model's; with two or more, all its outputs are fetched, see forward_outputs)
   -> progress:    {"stage": "import"} then {"stage": "forward"}   (so a crash can be placed in its stage)
   -> result:      {"status": "ok", "outputs": [NPY...], "seconds": {...}}
@@ -82,7 +83,7 @@ def run(cv2, numpy, request, say):
     started = time.perf_counter()
     try:
         for name, path in request["inputs"]:
-            net.setInput(numpy.load(path), name)
+            net.setInput(fed(cv2, numpy, numpy.load(path), request.get("feed") or {}), name)
         outputs = forward_outputs(net, request.get("output_shapes") or [])
     except Exception as error:
         return failure("forward-error", error)
@@ -96,6 +97,23 @@ def run(cv2, numpy, request, say):
     if request.get("layers"):
         result.update(layer_outputs(net, numpy, request["out_dir"]))
     return result
+
+
+def fed(cv2, numpy, array, feed):
+    """The float32 input as the cell feeds it (model_zoo.case.FEEDS): {"as": "uint8" | "float64" (cast; a uint8
+    feed's values are whole numbers below 256), "transposed-view" (the same values in a transposed view of a
+    contiguous array, which is not C-contiguous), "blob-from-images" (the batch rebuilt by cv2.dnn.blobFromImages
+    from its images, then laid out as "layout" says: NCHW as it gives, or NHWC made contiguous)}, or as it is."""
+    kind = feed.get("as", "")
+    if kind in ("uint8", "float64"):
+        return array.astype(kind)
+    if kind == "transposed-view":
+        return numpy.ascontiguousarray(array.T).T
+    if kind == "blob-from-images":
+        nchw = feed["layout"] == "nchw"
+        blob = cv2.dnn.blobFromImages(list(array.transpose(0, 2, 3, 1) if nchw else array))
+        return blob if nchw else numpy.ascontiguousarray(blob.transpose(0, 2, 3, 1))
+    return array
 
 
 def forward_outputs(net, output_shapes):

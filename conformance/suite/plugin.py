@@ -144,7 +144,7 @@ def pytest_generate_tests(metafunc):
         pytest.param((case, path, cell.engine), id=cell.id,
                      marks=[getattr(pytest.mark, name) for name in (marker(case.family), *cell.markers)])
         for case in CATALOGUE
-        for path in all_routes()
+        for path in all_routes() if case.offers(path.name)
         for cell in (Cell(case.id, path.name, engine) for engine in engines)
     ]
     metafunc.parametrize("cell", params)

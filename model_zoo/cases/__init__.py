@@ -10,6 +10,7 @@ from model_zoo.cases import (
     convolution_nd,
     custom,
     dense_reshape,
+    deployment,
     merge,
     normalization,
     padding,
@@ -38,6 +39,7 @@ FAMILY_MODULES = (
     custom,
     blocks,
     applications,
+    deployment,
 )
 
 CATALOGUE: list[Case] = unique_by_id([case for module in FAMILY_MODULES for case in module.CASES])
