@@ -16,7 +16,9 @@ import numpy as np
 from model_zoo.case import Case
 
 # Weight name (last path component, Keras 2 and 3 alike) -> how to draw it. Everything else is uniform(-0.5, 0.5).
-POSITIVE = {"gamma": (0.5, 1.5), "moving_variance": (0.5, 2.0), "alpha": (0.05, 0.5), "scale": (0.5, 1.5)}
+# "variance": a Normalization layer's (EfficientNet's input normalization): Keras 2 divides by its square root
+POSITIVE = {"gamma": (0.5, 1.5), "moving_variance": (0.5, 2.0), "variance": (0.5, 2.0), "alpha": (0.05, 0.5),
+            "scale": (0.5, 1.5)}
 CENTRED_NORMAL = {"moving_mean": 0.5}
 KERNELS = {"kernel", "depthwise_kernel", "pointwise_kernel", "embeddings", "recurrent_kernel"}
 
