@@ -107,7 +107,10 @@ def entries_of(route: str, status: str, group: dict[str, Any], passing: dict[tup
             others = set.intersection(*(passing.get((case, kerases[0], first, engine), set())
                                         for case in group["cases"])) - {route}
             blame = cell.get("blame") or {}
+            divergence = cell.get("divergence") or {}
             reason = (f"{status}: {cell.get('error', '')[:300]}"
+                      + (f"; first diverging OpenCV layer {divergence['layer']!r} (in {cell['case']})"
+                         if divergence.get("layer") else "")
                       + (f"; blame {blame.get('blame')}: {blame.get('evidence', '')[:200]}" if blame else "")
                       + (f"; passing at the same versions: {', '.join(sorted(others))}" if others else ""))
             out += ["", "[[known]]", f"case = {json.dumps(sorted(group['cases']))}", f"path = {json.dumps(route)}",
