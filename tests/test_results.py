@@ -99,28 +99,22 @@ def test_a_selected_run_keeps_the_other_cells_of_a_complete_run(tmp_path):
     assert document["summary"]["overall"]["crash"] == 1 and document["summary"]["overall"]["pass"] == 2
 
 
-def test_other_versions_or_incomplete_runs_are_not_carried(tmp_path):
+@pytest.mark.parametrize("differs, carried", [
+    ({"opencv": "4.9.1"}, []),  # other versions: another table
+    ({"platform": "Linux-6.18.44-fc-v1272-x86_64-with-glibc2.36"}, ["a"]),  # same packages, another kernel build
+])
+def test_a_selection_keeps_the_cells_measured_with_the_same_packages_only(tmp_path, differs, carried):
     file = tmp_path / "tf215-cv49.json"
     full = writer_for(file, None)
     full.add(record(case="a"))
     full.write(complete=True)
-    other_opencv = writer_for(file, "-k 'b'", opencv="4.9.1")
-    other_opencv.carry_previous()
-    assert other_opencv.carried == []
+    selected = writer_for(file, "-k 'b'", **differs)
+    selected.carry_previous()
+    assert [c["case"] for c in selected.carried] == carried
     full.write(complete=False)
-    same = writer_for(file, "-k 'b'")
-    same.carry_previous()
-    assert same.carried == []
-
-
-def test_cells_of_the_same_packages_on_another_machine_of_the_kind_are_carried(tmp_path):
-    file = tmp_path / "tf215-cv49.json"
-    full = writer_for(file, None)
-    full.add(record(case="a"))
-    full.write(complete=True)
-    other_kernel = writer_for(file, "-k 'b'", platform="Linux-6.18.44-fc-v1272-x86_64-with-glibc2.36")
-    other_kernel.carry_previous()
-    assert [c["case"] for c in other_kernel.carried] == ["a"]
+    again = writer_for(file, "-k 'b'", **differs)
+    again.carry_previous()
+    assert again.carried == []  # an incomplete run is carried by --resume only
 
 
 def test_resume_carries_an_interrupted_run_and_gives_back_its_records(tmp_path):

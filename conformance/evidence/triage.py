@@ -155,3 +155,16 @@ def first_divergence(layers: list[tuple[str, np.ndarray]], tensors: Mapping[str,
 def no_comparison(error: str, unfused: str = "", layers: int = 0) -> Divergence:
     """A mismatch cell whose layers could not be compared, and why."""
     return Divergence(None, None, None, None, 0, layers, unfused, error)
+
+
+def triage_lines(triaged: Mapping) -> list[str]:
+    """A failing cell's triage as lines (the failure message's block, the check page's details): blame with its
+    evidence, first diverging layer, reproducer."""
+    lines = []
+    if triaged.get("blame"):
+        lines.append(f"blame: {triaged['blame']['blame']} ({triaged['blame']['evidence']})")
+    if triaged.get("divergence"):
+        lines.append(f"first diverging layer: {Divergence(**triaged['divergence']).line()}")
+    if triaged.get("bundle"):
+        lines.append(f"reproducer: {triaged['bundle']} (python repro.py there needs only numpy and OpenCV)")
+    return lines

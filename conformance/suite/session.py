@@ -77,18 +77,6 @@ def project_relative(folder: Path) -> str:
         return str(folder)
 
 
-def triage_lines(triaged: dict[str, Any]) -> list[str]:
-    """The failure message's triage block: blame with its evidence, first diverging layer, reproducer."""
-    lines = []
-    if triaged.get("blame"):
-        lines.append(f"blame: {triaged['blame']['blame']} ({triaged['blame']['evidence']})")
-    if triaged.get("divergence"):
-        lines.append(f"first diverging layer: {triage.Divergence(**triaged['divergence']).line()}")
-    if triaged.get("bundle"):
-        lines.append(f"reproducer: {triaged['bundle']} (python repro.py there needs only numpy and OpenCV)")
-    return lines
-
-
 class ConformanceSession:
     def __init__(self, settings: Settings):
         from model_zoo import versions
@@ -243,7 +231,7 @@ def cell_message(case: Case, path: Route, engine: str, versions_line: str, verdi
     """The failure message of a catalogue cell: what, where, the verdict, triage, and where the artifact is."""
     lines = [f"{case.id} via {path.name}{f' with the {engine} engine' if engine else ''} [{versions_line}]"]
     lines += verdict_lines(verdict, judgement, case.tolerance.max_abs)
-    lines.extend(triage_lines(triaged))
+    lines.extend(triage.triage_lines(triaged))
     if judgement.entry is not None and judgement.entry.link:
         lines.append(f"upstream: {judgement.entry.link}")
     if export is not None:

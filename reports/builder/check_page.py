@@ -5,6 +5,7 @@ from __future__ import annotations
 from html import escape
 from typing import Any
 
+from conformance.evidence.triage import triage_lines
 from reports.builder.html import page, section, status_class
 from reports.builder.statuses import style
 
@@ -69,14 +70,11 @@ def _detail(cell: dict[str, Any]) -> str:
     parts = [cell.get("error") or ""]
     if cell.get("metrics"):
         parts.append(f"max abs {cell['metrics']['max_abs']:.3g}, mean abs {cell['metrics']['mean_abs']:.3g}")
-    if cell.get("blame"):
-        parts.append(f"blame: {cell['blame']['blame']} ({cell['blame']['evidence']})")
+    parts += triage_lines(cell)
     if cell.get("keras_layer"):
-        parts.append(f"first diverging layer: {cell['keras_layer']['name']} ({cell['keras_layer']['class']})")
+        parts.append(f"its Keras layer: {cell['keras_layer']['name']} ({cell['keras_layer']['class']})")
     if cell.get("like"):
         like = cell["like"]
         parts.append(f"like catalogue case {like['case']}" + (f": {like['reason']}" if like["reason"] else "")
                      + (f" {like['link']}" if like["link"] else ""))
-    if cell.get("bundle"):
-        parts.append(f"reproducer: {cell['bundle']}")
     return " | ".join(part for part in parts if part)
