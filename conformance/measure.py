@@ -17,26 +17,23 @@ from conformance.judging.verdict import Verdict, compare, failed
 from conformance.opencv.side import OpenCVSide
 from model_zoo.case import DEFAULT_TOLERANCE, Case
 from model_zoo.export import Route
-from model_zoo.layout import LAYOUTS, to_layout
+from model_zoo.layout import to_layout
 from model_zoo.store import Export, Reference
 
 Measured = tuple[Verdict, dict[str, float], dict[str, float] | None]  # verdict, OpenCV-side seconds, float metrics
 
 
 def opencv_feeds(built: Reference | Any, path: Route, export: Export | None) -> list[tuple[str, np.ndarray]]:
-    """(input name, array) as OpenCV is fed: in the path's layout (the other one for a `wrong-layout` case),
-    named as the artifact names them ('' for a model's only input)."""
+    """(input name, array) as OpenCV is fed: in the path's layout, named as the artifact names them ('' for a
+    model's only input)."""
     names = ("",) if len(built.inputs) == 1 else (
         export.artifact.input_names if export is not None and export.artifact is not None else built.case.input_names)
-    layout = path.input_layout
-    if built.case.feed == "wrong-layout":
-        layout = next(other for other in LAYOUTS if other != layout)
-    return [(name, to_layout(array, layout)) for name, array in zip(names, built.inputs, strict=True)]
+    return [(name, to_layout(array, path.input_layout)) for name, array in zip(names, built.inputs, strict=True)]
 
 
 def worker_feed(case: Case, path: Route) -> dict[str, str]:
     """How the worker turns the fed arrays into what setInput is given (conformance/opencv/worker.py `fed`)."""
-    return {"as": case.feed, "layout": path.input_layout} if case.feed not in ("", "wrong-layout") else {}
+    return {"as": case.feed, "layout": path.input_layout} if case.feed else {}
 
 
 def expected_outputs(export: Export, built: Reference | Any, path: Route) -> tuple[list[np.ndarray], Any]:

@@ -8,7 +8,7 @@ from typing import Any
 
 DEFAULT_SHAPE = (8, 8, 3)
 # How OpenCV is fed (the deployment-input pitfalls users report); "" = as the route defines. The worker applies
-# them (conformance/opencv/worker.py `fed`), but "wrong-layout", which the harness lays out (conformance/measure.py).
+# them (conformance/opencv/worker.py `fed`).
 FEEDS = ("", "blob-from-images", "uint8", "float64", "transposed-view", "wrong-layout")
 
 _ID_PATTERN = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")

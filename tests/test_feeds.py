@@ -40,6 +40,13 @@ def test_blob_from_images_rebuilds_the_batch_in_the_routes_layout(layout):
     assert np.array_equal(fed, given) and fed.flags.c_contiguous
 
 
+@pytest.mark.parametrize("layout, other", [("nchw", BATCH), ("nhwc", BATCH.transpose(0, 3, 1, 2))])
+def test_the_wrong_layout_is_the_other_one(layout, other):
+    given = BATCH.transpose(0, 3, 1, 2) if layout == "nchw" else BATCH
+    fed = worker.fed(CV2, np, np.ascontiguousarray(given), {"as": "wrong-layout", "layout": layout})
+    assert np.array_equal(fed, other) and fed.flags.c_contiguous
+
+
 def test_no_feed_gives_the_array_as_it_is():
     assert worker.fed(CV2, np, BATCH, {}) is BATCH
 
@@ -51,12 +58,13 @@ def reference(feed: str) -> Reference:
 
 @pytest.mark.parametrize("route, feed, shape, worker_side", [
     ("tf-frozen-ours", "", (1, 3, 2, 2), {}),
-    ("tf-frozen-ours", "wrong-layout", (1, 2, 2, 3), {}),
-    ("onnx-keras", "wrong-layout", (1, 3, 2, 2), {}),
+    ("tf-frozen-ours", "wrong-layout", (1, 3, 2, 2), {"as": "wrong-layout", "layout": "nchw"}),
+    ("onnx-keras", "wrong-layout", (1, 2, 2, 3), {"as": "wrong-layout", "layout": "nhwc"}),
     ("onnx-keras", "uint8", (1, 2, 2, 3), {"as": "uint8", "layout": "nhwc"}),
     ("tflite-keras", "blob-from-images", (1, 3, 2, 2), {"as": "blob-from-images", "layout": "nchw"}),
 ])
-def test_the_harness_lays_out_the_feed_and_tells_the_worker_the_rest(route, feed, shape, worker_side):
+def test_the_harness_lays_out_the_input_as_the_route_defines_and_tells_the_worker_the_feed(route, feed, shape,
+                                                                                          worker_side):
     path = by_name(route)
     [(name, array)] = opencv_feeds(reference(feed), path, None)
     assert name == "" and array.shape == shape

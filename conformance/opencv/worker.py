@@ -103,8 +103,11 @@ def fed(cv2, numpy, array, feed):
     """The float32 input as the cell feeds it (model_zoo.case.FEEDS): {"as": "uint8" | "float64" (cast; a uint8
     feed's values are whole numbers below 256), "transposed-view" (the same values in a transposed view of a
     contiguous array, which is not C-contiguous), "blob-from-images" (the batch rebuilt by cv2.dnn.blobFromImages
-    from its images, then laid out as "layout" says: NCHW as it gives, or NHWC made contiguous)}, or as it is."""
+    from its images, then laid out as "layout" says: NCHW as it gives, or NHWC made contiguous), "wrong-layout"
+    (the array, given in "layout", in the other one)}, or as it is."""
     kind = feed.get("as", "")
+    if kind == "wrong-layout":
+        return numpy.ascontiguousarray(array.transpose((0, 2, 3, 1) if feed["layout"] == "nchw" else (0, 3, 1, 2)))
     if kind in ("uint8", "float64"):
         return array.astype(kind)
     if kind == "transposed-view":

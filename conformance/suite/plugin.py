@@ -154,10 +154,10 @@ def pytest_collection_modifyitems(config, items):
     """`--applications few` leaves out the cells of the architectures not in applications.FEW (deselected)."""
     if config.getoption("--applications") == "all":
         return
-    left_out = [item for item in items if _heavy_application(item)]
-    if left_out:
-        config.hook.pytest_deselected(items=left_out)
-        items[:] = [item for item in items if not _heavy_application(item)]
+    heavy = [_heavy_application(item) for item in items]
+    if any(heavy):
+        config.hook.pytest_deselected(items=[item for item, left_out in zip(items, heavy, strict=True) if left_out])
+        items[:] = [item for item, left_out in zip(items, heavy, strict=True) if not left_out]
 
 
 def _heavy_application(item) -> bool:
