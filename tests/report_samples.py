@@ -36,7 +36,7 @@ def results(env: str, cells: list[dict[str, Any]], *, schema: int = 2, complete:
     document = {
         "schema": schema, "env": env, "started": started, "complete": complete, "selection": None,
         "requested": {"opencv": opencv.rsplit(".", 1)[0], "wheel": "opencv-python-headless"},
-        "tf_side": {"tensorflow-cpu": tf, "keras": keras, "keras_in_use": keras, "tf2onnx": "1.16.1",
+        "tf_side": {"tensorflow-cpu": tf, "keras": keras, "keras_in_use": keras, "tf2onnx": "1.17.0",
                     "numpy": "1.26.4"},
         "opencv_side": {"opencv": opencv, "wheel": f"opencv-python-headless=={opencv}.80", "numpy": "1.26.4"},
         "carried_cells": 0, "summary": {}, "cells": cells,

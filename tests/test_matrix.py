@@ -19,9 +19,9 @@ def test_every_tf_and_opencv_minor_is_paired_and_names_are_unique():
 
 def test_requirements_come_from_one_table_by_tf_range():
     tf215 = matrix.by_name("tf215-cv412").requirements()
-    assert {"tensorflow-cpu==2.15.*", "tf2onnx==1.16.1", "numpy<2"} <= set(tf215)
+    assert {"tensorflow-cpu==2.15.*", "tf2onnx==1.17.0", "numpy<2", "onnx<1.18"} <= set(tf215)
     tf219 = matrix.by_name("tf219-cv49").requirements()
-    assert "tf2onnx==1.17.0" in tf219 and "numpy<2" not in tf219 and "tf-keras==2.19.*" not in tf219
+    assert "tf2onnx==1.17.0" in tf219 and not {"numpy<2", "onnx<1.18"} & set(tf219) and "tf-keras==2.19.*" not in tf219
     keras2 = matrix.by_name("tf219-cv49-keras2")
     assert "tf-keras==2.19.*" in keras2.requirements()
     assert keras2.environment()["TF_USE_LEGACY_KERAS"] == "1"
