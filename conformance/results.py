@@ -16,6 +16,7 @@ both sides, so debugging one layer does not throw away the env's table.
 from __future__ import annotations
 
 import datetime
+import functools
 import json
 import os
 import re
@@ -167,10 +168,16 @@ _TEMPORARY = re.compile(r"(?<![\w.])/(?:tmp|var/tmp|var/folders)/[^\s\"':]+")
 _TOX_ENV_SITE = re.compile(r"\.tox/[^\s\"'/:]+/lib/python[\d.]+/(?=site-packages/)")
 
 
+@functools.lru_cache(maxsize=4)
+def resolved(folder: str) -> str:
+    """`folder` with its symbolic links resolved (once: a run location-frees every text of thousands of cells)."""
+    return str(Path(folder).resolve())
+
+
 def location_free(text: str) -> str:
     """`text` without this machine's absolute paths: under the working directory shown relative to it,
     `.../site-packages/x` as `site-packages/x`, temporary files as `<tmp>`."""
-    here = str(Path.cwd().resolve())
+    here = resolved(os.getcwd())
     if here != "/":
         text = text.replace(here + "/", "")
     return _TEMPORARY.sub("<tmp>", _TOX_ENV_SITE.sub("", _ROOTED.sub("", text)))

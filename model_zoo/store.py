@@ -105,6 +105,14 @@ class ArtifactStore:
         self._exports[(built.case, path.name)] = dataclasses.replace(done, cached=True)  # for later cells
         return done
 
+    def last_seconds(self, case_id: str, path_name: str) -> float | None:
+        """How long the last export of this case and path took, whatever definition or recipe it was of (an
+        estimate of the next one's cost), or None if this TF side never exported it."""
+        try:
+            return float(json.loads((self.root / case_id / path_name / MANIFEST).read_text())["seconds"])
+        except (OSError, ValueError, KeyError, TypeError):
+            return None
+
     def record_failed_export(self, case: Case, path: Route, error: str, detail: str) -> None:
         """Keep an export that could not even report its failure (the converter killed its process) as failed."""
         folder = self.root / case.id / path.name

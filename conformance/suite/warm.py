@@ -1,5 +1,6 @@
-"""Export in parallel before the cells run: the cases whose reference or exports are missing from the cache are
-shared out round-robin among `jobs` processes (python -m model_zoo.warm), each with its own TensorFlow.
+"""Export in parallel before the cells run: the cases whose reference or exports are missing from the cache go,
+the longest expected first, to `jobs` processes (python -m model_zoo.warm), each with its own TensorFlow, each
+taking the next case no other has taken, so that no process idles while another still has a queue.
 
 The cells then read everything from the cache, so their results are those of a serial run (same store, same
 recipes); the OpenCV side, a few milliseconds per cell, stays in the one worker of the run.
@@ -8,6 +9,7 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
 import signal
 import subprocess
 import sys
@@ -27,6 +29,11 @@ PROGRESS_SECONDS = 10  # how often the export phase says how far it is
 POLL_SECONDS = 0.2  # how often it looks at its processes
 FINISHED = re.compile(r"^(\S+): (done|not built)")  # model_zoo.warm's line for each case it has finished
 STARTED = re.compile(rf"^(\S+) (\S+): {EXPORTING}$")  # and before each export
+# Seconds of all routes' exports of a case this TF side has never exported, by family (cold tf215-cv49 run of
+# 2026-12-06, tf2onnx 1.16.1: applications 26 to 725 s, recurrent 4 to 56 s, every other case under 5 s): they only
+# order the cases, so that the few long ones start first instead of finishing last on one process.
+FAMILY_SECONDS = {"applications": 100.0, "recurrent": 10.0}
+OTHER_SECONDS = 2.0
 
 
 def missing(store: ArtifactStore, cells: Iterable[tuple[Case, Route]]) -> dict[str, set[str]]:
@@ -38,24 +45,32 @@ def missing(store: ArtifactStore, cells: Iterable[tuple[Case, Route]]) -> dict[s
     return needed
 
 
-def shares(needed: dict[str, set[str]], jobs: int) -> list[list[str]]:
-    """The case ids split round-robin into at most `jobs` non-empty shares, in catalogue order."""
-    case_ids = list(needed)
-    return [share for share in (case_ids[index::jobs] for index in range(max(1, jobs))) if share]
+def expected_seconds(store: ArtifactStore, case_id: str, path_names: Iterable[str]) -> float:
+    """What exporting the case through these paths should take: the sum of their last exports on this TF side
+    (of any earlier definition or recipe), or its family's prior where it was never exported."""
+    last = [store.last_seconds(case_id, name) for name in path_names]
+    if any(seconds is not None for seconds in last):
+        return sum(seconds or 0.0 for seconds in last)
+    return FAMILY_SECONDS.get(by_id(case_id).family, OTHER_SECONDS)
+
+
+def longest_first(needed: dict[str, set[str]], store: ArtifactStore) -> list[str]:
+    """The case ids by expected export time, longest first; ties in catalogue order."""
+    return sorted(needed, key=lambda case_id: -expected_seconds(store, case_id, needed[case_id]))
 
 
 @dataclass
 class Share:
-    """The cases one export process works through; restarted on what is left if a converter kills it."""
+    """One export process going through the common queue; restarted if a converter kills it."""
 
     cases: list[str]
     paths: list[str]
+    claims: Path
     log: Path
-    total: int
     process: subprocess.Popen | None = None
 
     def start(self, cache_dir: Path) -> None:
-        command = [sys.executable, "-m", "model_zoo.warm", "--cache-dir", str(cache_dir),
+        command = [sys.executable, "-m", "model_zoo.warm", "--cache-dir", str(cache_dir), "--claims", str(self.claims),
                    "--paths", ",".join(self.paths), *self.cases]
         with open(self.log, "a") as log:
             self.process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, cwd=PROJECT_ROOT)
@@ -66,46 +81,54 @@ class Share:
 
 def export_in_parallel(needed: dict[str, set[str]], jobs: int, store: ArtifactStore, log_dir: Path,
                        say: Callable[[str], None]) -> None:
-    """Run one warming process per share and wait for all, saying how far they are every PROGRESS_SECONDS; their
-    output goes to `log_dir`. A process killed by its converter gets the export it was in recorded as an
-    export-error, and a new process takes the rest of its share."""
+    """Run `jobs` warming processes on the cases, longest first, and wait for all, saying how far they are every
+    PROGRESS_SECONDS; their output goes to `log_dir`. A process killed by its converter gets the export it was in
+    recorded as an export-error, and a new process takes its place in the queue."""
     log_dir.mkdir(parents=True, exist_ok=True)
+    run = f"{os.getpid()}"  # several runs of one TF side may export at once
+    claims = log_dir / f"claims-{run}"
+    shutil.rmtree(claims, ignore_errors=True)
+    claims.mkdir()
+    queue = longest_first(needed, store)
+    paths = sorted(set().union(*needed.values()))
     pool = []
-    for index, cases in enumerate(shares(needed, jobs)):
-        log = log_dir / f"warm-{os.getpid()}-{index}.log"  # several runs of one TF side may export at once
+    for index in range(min(max(1, jobs), len(queue))):
+        log = log_dir / f"warm-{run}-{index}.log"
         log.write_text("")
-        pool.append(Share(cases, sorted(set().union(*(needed[case_id] for case_id in cases))), log, len(cases)))
+        pool.append(Share(queue, paths, claims, log))
         pool[-1].start(store_cache_dir(store))
-    say(f"exporting {len(needed)} cases in {len(pool)} processes (logs: {log_dir})")
+    say(f"exporting {len(queue)} cases in {len(pool)} processes, the longest expected first (logs: {log_dir})")
     started = last_said = time.monotonic()
-    while any(share.process is not None for share in pool):
-        time.sleep(POLL_SECONDS)
-        for share in pool:
-            if share.process is not None and share.process.poll() is not None:
-                code, share.process = share.process.returncode, None
-                if code != 0:
-                    restart_after_crash(share, code, store, say)
-        if time.monotonic() - last_said >= PROGRESS_SECONDS:
-            say(progress_line(pool, time.monotonic() - started))
-            last_said = time.monotonic()
-    say(progress_line(pool, time.monotonic() - started))
+    try:
+        while any(share.process is not None for share in pool):
+            time.sleep(POLL_SECONDS)
+            for share in pool:
+                if share.process is not None and share.process.poll() is not None:
+                    code, share.process = share.process.returncode, None
+                    if code != 0:
+                        restart_after_crash(share, code, store, say)
+            if time.monotonic() - last_said >= PROGRESS_SECONDS:
+                say(progress_line(pool, len(queue), time.monotonic() - started))
+                last_said = time.monotonic()
+    finally:
+        shutil.rmtree(claims, ignore_errors=True)
+    say(progress_line(pool, len(queue), time.monotonic() - started))
 
 
 def restart_after_crash(share: Share, code: int, store: ArtifactStore, say: Callable[[str], None]) -> None:
-    """Record the export the dead process was in as failed and start a process on the cases it had not finished."""
-    done = set(finished_cases(share.log))
-    left = [case_id for case_id in share.cases if case_id not in done]
+    """Record the export the dead process was in as failed and start a process in its place: it takes that case
+    again (its other exports) and then the queue."""
     current = last_export(share.log)
-    if current is None or current[0] not in left:
-        say(f"an export process ended with code {code} outside an export; its {len(left)} unfinished cases "
-            f"export in their cells (see {share.log.name})")
+    if current is None or current[0] in finished_cases(share.log):
+        say(f"an export process ended with code {code} outside an export; the case it had taken exports in its "
+            f"cells, the other processes go on with the queue (see {share.log.name})")
         return
     case_id, path_name = current
     how = f"signal {signal.Signals(-code).name}" if code < 0 else f"exit code {code}"
     error = f"the converter killed the export process ({how}) while exporting this route"
     store.record_failed_export(by_id(case_id), by_name(path_name), error, tail(share.log))
     say(f"{case_id} via {path_name}: {error}; recorded as its export-error, the other exports go on")
-    share.cases = left
+    (share.claims / case_id).unlink(missing_ok=True)
     share.start(store_cache_dir(store))
 
 
@@ -135,9 +158,8 @@ def tail(log: Path, lines: int = 12) -> str:
     return "\n".join(log.read_text(errors="replace").splitlines()[-lines:])
 
 
-def progress_line(pool: list[Share], seconds: float) -> str:
-    """`exported 120/249 cases in 95 s (process 1: 60/125, process 2: 60/124)`."""
+def progress_line(pool: list[Share], total: int, seconds: float) -> str:
+    """`exported 120/249 cases in 95 s (process 1: 58, process 2: 62)`."""
     done = [share.finished() for share in pool]
-    parts = ", ".join(f"process {index + 1}: {count}/{share.total}"
-                      for index, (count, share) in enumerate(zip(done, pool, strict=True)))
-    return f"exported {sum(done)}/{sum(share.total for share in pool)} cases in {seconds:.0f} s ({parts})"
+    parts = ", ".join(f"process {index + 1}: {count}" for index, count in enumerate(done))
+    return f"exported {sum(done)}/{total} cases in {seconds:.0f} s ({parts})"
