@@ -2,11 +2,14 @@
 
     python -m conformance.judging.draft_known reports/results/*.json [--paths tflite-int8,onnx-opset18] >> draft.toml
     python -m conformance.judging.draft_known --widen reports/results/*.json   # first: siblings that fail alike
+    python -m conformance.judging.draft_known --widen-tf reports/results/*.json   # new TF sides that fail alike
 
 `--widen` handles a new route that fails exactly like an older one: for each entry of a sibling route (SIBLINGS:
 the same converter at another opset or entry point), the new route is added to the entry's `path` when every
 measured cell of it that the entry would then judge has the entry's status, and nothing else changes; it
-rewrites known_failures.toml in place and prints what it added.
+rewrites known_failures.toml in place and prints what it added. `--widen-tf` does the same for a newly measured
+TF side: an entry's TF range is stretched to the next measured TF minor when every cell it would then judge
+there has the entry's status.
 
 Groups the unexpected failures by route and by what they are at every measured column (Keras generation x
 OpenCV version x engine): cases that fail alike at the same versions share one entry, with the OpenCV range
@@ -24,8 +27,11 @@ import json
 import re
 import sys
 from collections import defaultdict
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
+
+from packaging.specifiers import SpecifierSet
 
 from conformance.judging import known_failures
 from conformance.judging.rejudge import file_versions, rejudge
@@ -37,6 +43,10 @@ NUMBERS = re.compile(r"\d+(\.\d+)?(e-?\d+)?")
 
 def generation(keras: str) -> str:
     return "<3" if keras.startswith("2.") else ">=3,<3.16"
+
+
+def minor_of(version: str) -> str:
+    return ".".join(version.split(".")[:2])
 
 
 def upper(opencv: str) -> str:
@@ -67,27 +77,27 @@ def draft(documents: list[dict[str, Any]], routes: set[str] | None) -> list[str]
     passing: dict[tuple, set[str]] = defaultdict(set)  # (case, keras generation, opencv, engine) -> routes
     for document in documents:
         tf, keras, opencv = file_versions(document)
-        minor = ".".join(opencv.split(".")[:2])
+        minor = minor_of(opencv)
         unexpected = {id(cell) for cell in rejudge(document, entries)}
         for cell in document["cells"]:
             column = (generation(keras), minor, cell.get("engine", ""))
             if cell["status"] == "pass":
                 passing[(cell["case"], *column)].add(cell["path"])
             if id(cell) in unexpected and cell["status"] != "pass" and (routes is None or cell["path"] in routes):
-                failing[(cell["path"], cell["case"], *column)] = cell | {"tf": ".".join(tf.split(".")[:2])}
-    # the same route, status and error shape at the same columns -> one entry
+                failing[(cell["path"], cell["case"], *column, minor_of(tf))] = cell | {"tf": minor_of(tf)}
+    # the same route, status and error shape at the same columns of one TF minor -> one entry
     groups: dict[tuple, dict[str, Any]] = {}
     by_cell: dict[tuple, list[tuple]] = defaultdict(list)
-    for (route, case, keras, minor, engine), cell in failing.items():
-        by_cell[(route, case, cell["status"], NUMBERS.sub("N", cell.get("error", ""))[:90])].append(
+    for (route, case, keras, minor, engine, _), cell in failing.items():
+        by_cell[(route, case, cell["tf"], cell["status"], NUMBERS.sub("N", cell.get("error", ""))[:90])].append(
             (keras, minor, engine))
-    for (route, case, status, error), columns in by_cell.items():
-        group = groups.setdefault((route, status, error, tuple(sorted(columns))),
-                                  {"cases": [], "columns": sorted(columns), "example": None})
+    for (route, case, tf, status, error), columns in by_cell.items():
+        group = groups.setdefault((route, status, error, tf, tuple(sorted(columns))),
+                                  {"cases": [], "columns": sorted(columns), "example": None, "tf": tf})
         group["cases"].append(case)
-        group["example"] = group["example"] or failing[(route, case, *columns[0])]
+        group["example"] = group["example"] or failing[(route, case, *columns[0], tf)]
     lines = []
-    for (route, status, _, _), group in sorted(groups.items(), key=lambda item: item[0][:2]):
+    for (route, status, *_), group in sorted(groups.items(), key=lambda item: item[0][:2]):
         lines += entries_of(route, status, group, passing)
     return lines
 
@@ -115,10 +125,63 @@ def entries_of(route: str, status: str, group: dict[str, Any], passing: dict[tup
                       + (f"; passing at the same versions: {', '.join(sorted(others))}" if others else ""))
             out += ["", "[[known]]", f"case = {json.dumps(sorted(group['cases']))}", f"path = {json.dumps(route)}",
                     *([f"engine = {json.dumps(engine)}"] if engine else []),
-                    'tf = ">=2.15,<2.20"', f"keras = {json.dumps(keras)}",
+                    f"tf = {json.dumps(tf_range(group['tf'], group['tf']))}", f"keras = {json.dumps(keras)}",
                     f'opencv = ">={first},<{upper(last)}"', f"status = {json.dumps(status)}",
                     f"reason = {json.dumps(reason)}"]
     return out
+
+
+Cell = tuple[tuple[str, str, str], dict[str, Any], known_failures.Versions]  # (case, route, engine), cell, versions
+Cells = dict[str, list[Cell]]  # route -> its measured cells that can fail (n/a cells are never an entry's)
+
+
+def measured_cells(documents: list[dict[str, Any]]) -> Cells:
+    cells: Cells = defaultdict(list)
+    for document in documents:
+        versions = file_versions(document)
+        for cell in document["cells"]:
+            if cell["status"] != known_failures.NOT_APPLICABLE:
+                cells[cell["path"]].append(((cell["case"], cell["path"], cell.get("engine", "")), cell, versions))
+    return cells
+
+
+class Coverage:
+    """Which entry judges each measured cell (the first entry covering it), kept as entries grow in place."""
+
+    def __init__(self, entries: list[known_failures.KnownFailure], cells: Cells):
+        self.entries, self.cells = entries, cells
+        self.first: dict[int, int | None] = {}  # id(cell) -> index of its entry, per route when first needed
+
+    def of_route(self, route: str) -> list[Cell]:
+        found = self.cells[route]
+        if found and id(found[0][1]) not in self.first:
+            place = {id(entry): index for index, entry in enumerate(self.entries)}
+            self.first.update((id(cell), place.get(id(known_failures.find(self.entries, key, versions))))
+                              for key, cell, versions in found)
+        return found
+
+    def grow(self, candidate_of: Callable[[known_failures.KnownFailure], known_failures.KnownFailure | None]
+             ) -> dict[int, known_failures.KnownFailure]:
+        """Replace entries by their wider candidate where every measured cell the candidate would judge has the
+        entry's status and it judges failures no entry judged before; returns index -> new entry.
+
+        The first entry covering a cell judges it, so a candidate judges the cells it covers whose entry today
+        stands at or after it, or that none covers."""
+        grown: dict[int, known_failures.KnownFailure] = {}
+        for index, entry in enumerate(self.entries):
+            candidate = candidate_of(entry)
+            if candidate is None:
+                continue
+            judged = [cell for route in list(self.cells) if any(fnmatch.fnmatchcase(route, p) for p in candidate.path)
+                      for key, cell, versions in self.of_route(route)
+                      if self.first[id(cell)] is None or self.first[id(cell)] >= index
+                      if candidate.matches(key, versions)]
+            new = [cell for cell in judged if self.first[id(cell)] is None]
+            if (new and all(cell["status"] != "pass" for cell in new)
+                    and all(known_failures.judge(cell["status"], candidate).ok for cell in judged)):
+                self.entries[index] = grown[index] = candidate
+                self.first |= {id(cell): index for cell in judged}
+        return grown
 
 
 SIBLINGS = {
@@ -129,44 +192,56 @@ SIBLINGS = {
 }
 
 
-def widen(documents: list[dict[str, Any]], entries: list[known_failures.KnownFailure]) -> dict[int, tuple[str, ...]]:
-    """Entry index -> its widened `path`, for the new routes that fail exactly like a sibling's entry says.
-
-    Entries are tried in file order (the first entry covering a cell judges it): a cell already claimed by an
-    earlier entry that covers the route is not the later entry's."""
-    widened: dict[int, tuple[str, ...]] = {}
+def widen_routes(coverage: Coverage) -> dict[int, Any]:
+    """New routes added to the entries of their siblings (SIBLINGS) that they fail exactly like."""
+    widened: dict[int, known_failures.KnownFailure] = {}
     for route, siblings in SIBLINGS.items():
-        by_case: dict[str, list[tuple[dict[str, Any], known_failures.Versions]]] = defaultdict(list)
-        for document in documents:
-            versions = file_versions(document)
-            for cell in document["cells"]:
-                if cell["path"] == route:
-                    by_case[cell["case"]].append((cell, versions))
-        claimed: set[int] = set()
-        for index, entry in enumerate(entries):
-            covers_route = any(fnmatch.fnmatchcase(route, p) for p in entry.path)
-            if not covers_route and not any(fnmatch.fnmatchcase(s, p) for s in siblings for p in entry.path):
-                continue
-            candidate = entry if covers_route else dataclasses.replace(entry, path=(*entry.path, route))
-            judged = [cell for case, found in by_case.items()
-                      if any(fnmatch.fnmatchcase(case, p) for p in entry.case)
-                      for cell, versions in found
-                      if id(cell) not in claimed and candidate.matches((case, route, cell["engine"]), versions)]
-            if covers_route or (judged and all(known_failures.judge(cell["status"], candidate).ok for cell in judged)):
-                claimed.update(id(cell) for cell in judged)
-                if not covers_route:
-                    entries[index] = candidate
-                    widened[index] = candidate.path
+        def with_route(entry: known_failures.KnownFailure, route: str = route, siblings: tuple = siblings):
+            covers = lambda name: any(fnmatch.fnmatchcase(name, p) for p in entry.path)  # noqa: E731
+            if covers(route) or not any(covers(sibling) for sibling in siblings):
+                return None
+            return dataclasses.replace(entry, path=(*entry.path, route))
+        widened |= coverage.grow(with_route)
     return widened
 
 
-def rewrite_paths(text: str, widened: dict[int, tuple[str, ...]]) -> str:
-    """known_failures.toml with the `path` line of each widened entry (0-based, in file order) replaced."""
+def tf_range(first: str, last: str) -> str:
+    return f">={first},<{upper(last)}"
+
+
+def widen_tf(coverage: Coverage) -> dict[int, Any]:
+    """Entries' TF ranges stretched, one measured TF minor at a time, over the newly measured TF sides that fail
+    exactly like them (ranges stay over measured versions: see the header of known_failures.toml)."""
+    measured = sorted({minor_of(versions[0]) for found in coverage.cells.values()
+                       for *_, versions in found}, key=version_key)
+
+    def stretched(entry: known_failures.KnownFailure, step: int) -> known_failures.KnownFailure | None:
+        covered = [index for index, tf in enumerate(measured) if tf in SpecifierSet(entry.tf)]
+        if not entry.tf or not covered:
+            return None
+        first, last = min(covered), max(covered)
+        first, last = (first - 1, last) if step < 0 else (first, last + 1)
+        if first < 0 or last >= len(measured):
+            return None
+        return dataclasses.replace(entry, tf=tf_range(measured[first], measured[last]))
+
+    widened: dict[int, known_failures.KnownFailure] = {}
+    for _ in measured:
+        more = coverage.grow(lambda entry: stretched(entry, -1)) | coverage.grow(lambda e: stretched(e, 1))
+        if not more:
+            break
+        widened |= more
+    return widened
+
+
+def rewrite(text: str, widened: dict[int, known_failures.KnownFailure], field: str) -> str:
+    """known_failures.toml with the `field` line of each widened entry (0-based, in file order) replaced."""
     lines = text.splitlines(keepends=True)
     headers = [number for number, line in enumerate(lines) if line.strip().startswith("[[known]]")]
-    for index, paths in widened.items():
-        number = next(n for n in range(headers[index], len(lines)) if lines[n].startswith("path = "))
-        lines[number] = f"path = {json.dumps(list(paths))}\n"
+    for index, entry in widened.items():
+        number = next(n for n in range(headers[index], len(lines)) if lines[n].startswith(f"{field} = "))
+        value = getattr(entry, field)
+        lines[number] = f"{field} = {json.dumps(list(value) if isinstance(value, tuple) else value)}\n"
     return "".join(lines)
 
 
@@ -176,14 +251,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("files", nargs="+", type=Path)
     parser.add_argument("--paths", help="only these routes, comma-separated")
     parser.add_argument("--widen", action="store_true", help="add new routes to their siblings' entries first")
+    parser.add_argument("--widen-tf", action="store_true",
+                        help="stretch entries' TF ranges over newly measured TF sides that fail alike")
     options = parser.parse_args(argv)
     documents = [read(file) for file in options.files]
     documents.sort(key=lambda document: version_key(file_versions(document)[2]))
-    if options.widen:
-        widened = widen(documents, known_failures.load())
+    if options.widen or options.widen_tf:
+        field, widen = ("path", widen_routes) if options.widen else ("tf", widen_tf)
+        widened = widen(Coverage(known_failures.load(), measured_cells(documents)))
         text = known_failures.KNOWN_FAILURES_FILE.read_text()
-        known_failures.KNOWN_FAILURES_FILE.write_text(rewrite_paths(text, widened))
-        print(f"widened {len(widened)} entries: " + "; ".join(" ".join(p) for p in widened.values()))
+        known_failures.KNOWN_FAILURES_FILE.write_text(rewrite(text, widened, field))
+        print(f"widened the {field} of {len(widened)} entries")
         return 0
     print("\n".join(draft(documents, set(options.paths.split(",")) if options.paths else None)))
     return 0

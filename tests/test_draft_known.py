@@ -1,0 +1,62 @@
+"""Widening known-failure entries over newly measured TF sides: only where every newly judged cell fails alike."""
+from conformance.judging import draft_known
+from conformance.judging.known_failures import parse
+
+ENTRIES = '''
+[[known]]
+case = "a-*"
+path = "onnx-keras"
+tf = ">=2.15,<2.20"
+keras = "<3.16"
+status = "import-error"
+reason = "the reader refuses it"
+
+[[known]]
+case = "b"
+path = "onnx-keras"
+tf = ">=2.15,<2.20"
+keras = "<3.16"
+status = "mismatch"
+reason = "wrong numbers"
+'''
+
+
+def document(tf: str, keras: str, statuses: dict[str, str]) -> dict:
+    """One env's results: statuses by case, or by (case, route) for other routes than onnx-keras."""
+    return {"tf_side": {"tensorflow-cpu": tf, "keras_in_use": keras}, "opencv_side": {"opencv": "4.9.0"},
+            "cells": [{"case": key, "path": "onnx-keras", "status": status} if isinstance(key, str)
+                      else {"case": key[0], "path": key[1], "status": status} for key, status in statuses.items()]}
+
+
+def coverage(entries: str, documents: list[dict]) -> draft_known.Coverage:
+    return draft_known.Coverage(parse(entries), draft_known.measured_cells(documents))
+
+
+def test_tf_ranges_stretch_one_measured_side_at_a_time_where_it_fails_alike():
+    documents = [document("2.12.1", "2.12.0", {"a-1": "import-error", "a-2": "import-error", "b": "pass"}),
+                 document("2.15.1", "2.15.0", {"a-1": "import-error", "a-2": "import-error", "b": "mismatch"}),
+                 document("2.19.1", "3.15.1", {"a-1": "import-error", "a-2": "import-error", "b": "mismatch"}),
+                 document("2.21.0", "3.15.1", {"a-1": "import-error", "a-2": "import-error", "b": "mismatch"})]
+    widened = draft_known.widen_tf(coverage(ENTRIES, documents))
+    assert widened[0].tf == ">=2.12,<2.22"  # fails alike on both new sides
+    assert widened[1].tf == ">=2.15,<2.22"  # passes on 2.12: that side stays outside the range
+    text = draft_known.rewrite(ENTRIES, widened, "tf")
+    assert [entry.tf for entry in parse(text)] == [">=2.12,<2.22", ">=2.15,<2.22"]
+
+
+def test_a_side_that_fails_otherwise_is_left_to_a_new_entry():
+    documents = [document("2.15.1", "2.15.0", {"a-1": "import-error", "b": "mismatch"}),
+                 document("2.21.0", "3.15.1", {"a-1": "forward-error", "b": "mismatch"})]
+    widened = draft_known.widen_tf(coverage(ENTRIES, documents))
+    assert list(widened) == [1]
+
+
+def test_a_new_route_joins_its_siblings_entry_only_over_unjudged_failures_alike():
+    flaky = ENTRIES.replace('status = "mismatch"', 'status = "mismatch"\nflaky = true')
+    documents = [document("2.19.1", "3.15.1", {"a-1": "import-error", ("a-1", "onnx-opset18"): "import-error",
+                                               "b": "mismatch", ("b", "onnx-opset18"): "pass",
+                                               ("a-1", "onnx-keras-export"): "n/a"})]
+    widened = draft_known.widen_routes(coverage(flaky, documents))
+    # a-*: opset 18 fails alike; b's flaky entry would accept opset 18's pass, but a pass needs no entry;
+    # onnx-keras-export is n/a here, which no entry judges
+    assert {index: entry.path for index, entry in widened.items()} == {0: ("onnx-keras", "onnx-opset18")}
