@@ -3,8 +3,9 @@
 Committed, so compact and the same bytes wherever the checkout lives (`committed`): a cell names its
 known-failure entry by id instead of repeating its reason, keeps no timings, tracebacks or local folders (those
 stay in the run's full file, `reports/results/local/<env>.json`, git-ignored), leaves out fields at their
-default, rounds numbers to 4 significant digits and shows no absolute path (`location_free`). `started` honours
-SOURCE_DATE_EPOCH, so two runs of the same code and versions can be compared byte for byte.
+default, rounds numbers to 4 significant digits and shows no absolute path nor TF's trace counters
+(`run_free`). `started` honours SOURCE_DATE_EPOCH, so two runs of the same code and versions can be compared
+byte for byte.
 
 Durable as a run goes: the file is written (atomically) when the first cell is measured, each later cell is
 appended to `<env>.json.journal` as one JSON line, and the end of the run writes the whole file again and
@@ -183,6 +184,17 @@ def location_free(text: str) -> str:
     return _TEMPORARY.sub("<tmp>", _TOX_ENV_SITE.sub("", _ROOTED.sub("", text)))
 
 
+# TF numbers the functions a process traces in the order it traces them (`__inference_call_134107`): the number
+# depends on what the export process did before, so the same cell's converter error would differ from run to run
+_TRACE_COUNTER = re.compile(r"(__inference_\w*?_)\d+\b")
+
+
+def run_free(text: str) -> str:
+    """`text` without what changes from run to run of the same code and versions: this machine's paths
+    (`location_free`) and TF's trace counters (`__inference_call_N`)."""
+    return _TRACE_COUNTER.sub(r"\1N", location_free(text))
+
+
 def _rounded(value: Any) -> Any:
     """Numbers to SIGNIFICANT_DIGITS, text location-free and at most TEXT_CHARS long, derived metrics left out."""
     if isinstance(value, float):
@@ -190,7 +202,7 @@ def _rounded(value: Any) -> Any:
     if isinstance(value, dict):
         return {key: _rounded(item) for key, item in value.items() if key not in DERIVED_METRICS}
     if isinstance(value, str):
-        text = location_free(value)
+        text = run_free(value)
         return text if len(text) <= TEXT_CHARS else text[:TEXT_CHARS - 1] + "…"
     return value
 

@@ -166,6 +166,13 @@ def test_location_free_elides_roots_and_temporary_files():
         exported_by.format("tf219-cv50")) == "FlatBuffer.site-packages/tensorflow/x.py:7"  # whichever env exported
 
 
+def test_trace_counters_are_not_committed():
+    first = "loc(fused[\"Squeeze:\", \"case/dot/Squeeze@__inference_call_112066\"] at __inference_conv2d_1_fn_7)"
+    again = "loc(fused[\"Squeeze:\", \"case/dot/Squeeze@__inference_call_134107\"] at __inference_conv2d_1_fn_9)"
+    assert results.run_free(first) == results.run_free(again) == (
+        "loc(fused[\"Squeeze:\", \"case/dot/Squeeze@__inference_call_N\"] at __inference_conv2d_1_fn_N)")
+
+
 def test_started_follows_source_date_epoch(monkeypatch):
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1800000000")
     assert results.started_now() == "2027-01-15T08:00:00+00:00"
