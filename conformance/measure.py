@@ -13,7 +13,7 @@ import numpy as np
 
 from conformance.evidence import bundle, runtime_check, triage
 from conformance.judging.cell import Cell
-from conformance.judging.verdict import Verdict, compare, failed
+from conformance.judging.verdict import RERUN_STATUSES, Verdict, compare, failed, with_rerun
 from conformance.opencv.side import OpenCVSide
 from model_zoo.case import DEFAULT_TOLERANCE, Case
 from model_zoo.export import Route
@@ -46,12 +46,23 @@ def measure(side: OpenCVSide, built: Reference | Any, path: Route, engine: str, 
             scratch: Path) -> Measured:
     """OpenCV's verdict on an export of `built` (a Reference or a BuiltCase: its case, inputs and TF's outputs),
     the OpenCV side's timings, and, for a route judged against its own runtime, the error against TF's float
-    output (None otherwise)."""
+    output (None otherwise). A cell that fails after OpenCV ran it (RERUN_STATUSES) runs again in a fresh worker,
+    and its verdict is marked nondeterministic where the two runs differ."""
+    verdict, seconds, float_metrics = run_once(side, built, path, engine, export, scratch)
+    if verdict.status in RERUN_STATUSES:
+        again, again_seconds, _ = run_once(side, built, path, engine, export, scratch, fresh=True)
+        verdict, seconds = with_rerun(verdict, again), {**seconds, "rerun": sum(again_seconds.values())}
+    return verdict, seconds, float_metrics
+
+
+def run_once(side: OpenCVSide, built: Reference | Any, path: Route, engine: str, export: Export, scratch: Path,
+             fresh: bool = False) -> Measured:
+    """One run of the cell in the side's worker (or, `fresh`, in its second worker)."""
     folder = Path(tempfile.mkdtemp(dir=scratch, prefix=f"{built.case.id}-{path.name}-{engine}-"))
     expected, tolerance = expected_outputs(export, built, path)
     outcome = side.run(export.folder / export.artifact.model, path.reader, opencv_feeds(built, path, export), folder,
                        engine, output_shapes=tuple(array.shape for array in expected),
-                       feed=worker_feed(built.case, path))
+                       feed=worker_feed(built.case, path), fresh=fresh)
     if outcome.status != "ok":
         return failed(outcome.status, outcome.stage, outcome.error, outcome.detail), outcome.seconds, None
     judging = time.perf_counter()

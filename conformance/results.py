@@ -58,6 +58,8 @@ class CellRecord:
     bundle: str = ""  # the reproducer folder, "" when none was written
     # routes judged against their own runtime (quantized TFLite): OpenCV's error against TF's float output
     float_metrics: dict[str, float] | None = None
+    # a nondeterministic cell: what a second run in a fresh worker gave (status, stage, error, metrics)
+    rerun: dict[str, Any] | None = None
 
     @property
     def key(self) -> tuple[str, str, str]:

@@ -83,10 +83,10 @@ def test_listed_cell_failing_differently_fails_the_run(entries):
 
 
 def test_a_flaky_entry_accepts_a_pass_or_its_status_and_nothing_else():
-    flaky = kf.parse(ENTRY.replace('status = "import-error"', 'status = "mismatch"\nflaky = true'))[0]
+    flaky = kf.parse(ENTRY.replace('status = "import-error"', 'status = "mismatch"\nflaky = true\npassed = ["4.9"]'))[0]
     assert flaky.flaky and not kf.parse(ENTRY)[0].flaky
     assert kf.judge("mismatch", flaky).ok and "(flaky)" in kf.judge("mismatch", flaky).message
-    passed = kf.judge("pass", flaky)
+    passed = kf.judge("pass", flaky, "4.9.0")
     assert passed.ok and passed.kind == "known" and "passed this time" in passed.message
     assert kf.judge("crash", flaky).kind == "fails-differently"
 
@@ -95,9 +95,9 @@ def test_an_entry_may_list_statuses_and_only_a_flaky_one_accepts_a_pass():
     text = ENTRY.replace('status = "import-error"', 'status = ["import-error", "forward-error"]')
     listed = kf.parse(text)[0]
     assert kf.judge("forward-error", listed).ok and kf.judge("pass", listed).kind == "now-passes"
-    flaky = kf.parse(text.replace("reason =", "flaky = true\nreason ="))[0]
+    flaky = kf.parse(text.replace("reason =", "flaky = true\npassed = [\"4.9\"]\nreason ="))[0]
     assert flaky.statuses == ("import-error", "forward-error") and flaky.status == "import-error | forward-error"
-    assert all(kf.judge(status, flaky).ok for status in ("import-error", "forward-error", "pass"))
+    assert all(kf.judge(status, flaky, "4.9.0").ok for status in ("import-error", "forward-error", "pass"))
     assert kf.judge("shape-mismatch", flaky).kind == "fails-differently"
 
 
@@ -155,3 +155,17 @@ def test_an_entry_id_names_what_it_covers_not_its_wording():
     widened = kf.parse(text.format("one").replace(">=4.8", ">=4.7"))
     assert first[0].id == reworded[0].id != widened[0].id and first[0].id.startswith("kf-")
     assert kf.by_id(first)[first[0].id] == first[0]
+
+
+def test_a_flaky_entry_accepts_a_pass_only_where_one_was_measured():
+    entry = kf.parse('[[known]]\ncase = "a"\npath = "tflite-*"\nstatus = ["mismatch", "forward-error"]\nflaky = true\n'
+                  'passed = ["4.14"]\nreason = "uninitialised memory"\n')[0]
+    assert kf.judge("pass", entry, "4.14.0").ok
+    assert kf.judge("forward-error", entry, "4.12.0").ok
+    news = kf.judge("pass", entry, "4.12.0")
+    assert not news.ok and news.kind == "now-passes" and "4.14" in news.message
+
+
+def test_passed_is_for_flaky_entries_only():
+    with pytest.raises(kf.KnownFailuresError, match="passed is for flaky"):
+        kf.parse('[[known]]\ncase = "a"\npath = "p"\nstatus = "mismatch"\npassed = ["4.14"]\nreason = "r"\n')

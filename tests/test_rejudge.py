@@ -61,3 +61,13 @@ def test_entries_that_judge_nothing_are_named_shadowed_or_uncovered():
     assert f"{entries[1].id} (entry 2: case ab; path tflite) shadowed by the earlier entry {entries[0].id} (entry 1)" \
         in lines[0]
     assert lines[1].endswith("covers no measured cell")
+
+
+def test_a_nondeterministic_cell_whose_entry_is_not_flaky_is_named():
+    measured = document("4.7.0", ("a", "unsupported"), ("b", "unsupported"))
+    for cell in measured["cells"]:
+        cell["rerun"] = {"status": "crash", "stage": "forward", "error": "SIGSEGV", "metrics": None}
+    flaky = known_failures.parse('[[known]]\ncase = "b"\npath = "tflite"\nstatus = ["unsupported", "crash"]\n'
+                                 'flaky = true\nreason = "measured twice, told two things"\n')
+    lines = rejudge.unmarked_nondeterminism(measured, ENTRIES + flaky)
+    assert len(lines) == 1 and " a via tflite " in lines[0] and ENTRIES[0].id in lines[0]

@@ -2,6 +2,7 @@
 import numpy as np
 import pytest
 
+from conformance.judging import verdict
 from conformance.judging.verdict import STATUSES, Verdict, compare, failed, measure, summarize
 from model_zoo.case import Tolerance
 
@@ -131,3 +132,20 @@ def test_not_applicable_cells_are_not_counted():
     from conformance.judging.verdict import counted
 
     assert not counted("n/a") and counted("pass") and counted("unsupported")
+
+
+def test_a_rerun_that_tells_the_same_leaves_the_verdict_alone():
+    first = compare([arr(0.0, 0.0)], [arr(0.5, 0.25)], Tolerance())
+    again = compare([arr(0.0, 0.0)], [arr(0.50001, 0.25)], Tolerance())  # threads may move the last digits
+    assert verdict.with_rerun(first, again) is first and not first.nondeterministic
+
+
+@pytest.mark.parametrize("second", [
+    Verdict("forward-error", "forward", "fails the second time"),  # another status
+    compare([arr(0.0, 0.0)], [arr(8e13, 0.0)], Tolerance()),  # garbage, other garbage
+])
+def test_a_rerun_that_tells_otherwise_marks_the_cell_nondeterministic(second):
+    first = compare([arr(0.0, 0.0)], [arr(9e31, 0.0)], Tolerance())
+    marked = verdict.with_rerun(first, second)
+    assert marked.nondeterministic and marked.rerun == second
+    assert (marked.status, marked.metrics) == (first.status, first.metrics)  # the table shows the first run

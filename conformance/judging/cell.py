@@ -47,7 +47,7 @@ class Judge:
         return known_failures.find(self.entries, cell.key, self.versions)
 
     def __call__(self, cell: Cell, status: str) -> known_failures.Judgement:
-        return known_failures.judge(status, self.entry(cell))
+        return known_failures.judge(status, self.entry(cell), self.versions[2])
 
 
 def verdict_lines(verdict: Verdict, judgement: known_failures.Judgement,
@@ -61,6 +61,11 @@ def verdict_lines(verdict: Verdict, judgement: known_failures.Judgement,
     if verdict.detail and verdict.status in ("crash", "export-error"):  # a crash's stderr, a traceback
         lines.append("detail (last lines):")
         lines.extend(f"  {line}" for line in verdict.detail.splitlines()[-12:])
+    if verdict.rerun is not None:
+        lines.append(f"nondeterministic: a second run in a fresh worker gave {verdict.rerun.status}"
+                     + (f": {verdict.rerun.error}" if verdict.rerun.error else "")
+                     + (" (the known-failure entry should say so: flaky = true, both statuses)"
+                        if judgement.entry is not None and not judgement.entry.flaky else ""))
     if verdict.metrics is not None:
         m = verdict.metrics
         lines.append(f"max abs {m.max_abs:.3g}, mean abs {m.mean_abs:.3g}, scale {m.scale:.3g}; smallest passing "

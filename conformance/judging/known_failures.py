@@ -4,7 +4,7 @@ Every entry names cases, paths and OpenCV 5.x reader engines (an fnmatch pattern
 and OpenCV version ranges (PEP 440 specifiers, empty for any), the expected status, a reason and an upstream
 link where one exists. The status may be a list: a cell covered fails with one of them (an entry for a class of
 fuzzed configurations, whose members fail in different ways). An entry marked `flaky` describes a cell measured
-to be nondeterministic: it may also pass.
+to be nondeterministic: it may also pass, at the OpenCV versions where a pass was measured (`passed`).
 A listed cell that passes or fails differently fails the run, so an upstream fix or regression shows up;
 an unlisted failure fails it too.
 """
@@ -13,6 +13,7 @@ from __future__ import annotations
 import fnmatch
 import functools
 import hashlib
+import re
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,7 +24,7 @@ from packaging.version import Version
 from conformance.judging.verdict import NOT_APPLICABLE, STATUSES
 
 KNOWN_FAILURES_FILE = Path(__file__).with_name("known_failures.toml")
-FIELDS = {"case", "path", "engine", "tf", "keras", "opencv", "status", "reason", "link", "flaky"}
+FIELDS = {"case", "path", "engine", "tf", "keras", "opencv", "status", "reason", "link", "flaky", "passed"}
 PATTERN_FIELDS = ("case", "path", "engine")
 RANGE_FIELDS = ("tf", "keras", "opencv")
 
@@ -44,6 +45,7 @@ class KnownFailure:
     opencv: str = ""
     link: str = ""
     flaky: bool = False  # measured nondeterministic: from run to run the cell passes or fails with one of `statuses`
+    passed: tuple[str, ...] = ()  # flaky: the OpenCV minors ("4.14") where a pass was measured; elsewhere: news
 
     @property
     def id(self) -> str:
@@ -117,6 +119,12 @@ def _entry(raw: dict, where: str) -> KnownFailure:
         raise KnownFailuresError(f"{where}: unknown fields {sorted(unknown)}, missing fields {sorted(missing)}")
     if not isinstance(raw.get("flaky", False), bool):
         raise KnownFailuresError(f"{where}: flaky must be true or false")
+    passed = raw.get("passed", [])
+    if not (isinstance(passed, list) and all(isinstance(v, str) and _MINOR.fullmatch(v) for v in passed)):
+        raise KnownFailuresError(f"{where}: passed must list OpenCV minor versions such as \"4.14\"")
+    if passed and not raw.get("flaky"):
+        raise KnownFailuresError(f"{where}: passed is for flaky entries (the versions where they passed)")
+    raw["passed"] = tuple(passed)
     statuses = raw["status"] if isinstance(raw["status"], list) else [raw["status"]]
     for status in statuses:
         if status not in STATUSES or status in ("pass", NOT_APPLICABLE):
@@ -165,8 +173,12 @@ def _for_path(entries: list[KnownFailure], path: str) -> list[KnownFailure]:
     return by_path[path]
 
 
-def judge(status: str, entry: KnownFailure | None) -> Judgement:
-    """Strict comparison of a measured status with the cell's known-failure entry (None if unlisted)."""
+_MINOR = re.compile(r"\d+\.\d+")
+
+
+def judge(status: str, entry: KnownFailure | None, opencv: str = "") -> Judgement:
+    """Strict comparison of a measured status with the cell's known-failure entry (None if unlisted), at OpenCV
+    version `opencv` (a flaky entry accepts a pass only at the versions where a pass was measured)."""
     if status == NOT_APPLICABLE:  # whatever an entry over the route says of the TF sides that offer it
         return Judgement(True, NOT_APPLICABLE, "not applicable: this TF side does not offer the route", entry)
     if entry is None:
@@ -175,9 +187,14 @@ def judge(status: str, entry: KnownFailure | None) -> Judgement:
         return Judgement(False, "unexpected-failure", f"{status}, and no known-failure entry covers this cell")
     if status in entry.statuses:
         return Judgement(True, "known", f"known {status}{' (flaky)' if entry.flaky else ''}: {entry.reason}", entry)
-    if status == "pass" and entry.flaky:
+    if status == "pass" and entry.flaky and _MINOR.match(opencv) and _MINOR.match(opencv)[0] in entry.passed:
         return Judgement(True, "known", f"passed this time, known to be flaky ({entry.status} on other runs): "
                                         f"{entry.reason}", entry)
+    if status == "pass" and entry.flaky:
+        return Judgement(False, "now-passes",
+                         f"passes, where the flaky entry measured only {entry.status} (passes measured at OpenCV "
+                         f"{', '.join(entry.passed) or 'no version'}): if it is flaky here too, add this version to "
+                         f"its `passed`; if it is fixed, narrow the entry ({entry.reason})", entry)
     if status == "pass":
         return Judgement(False, "now-passes",
                          f"now passes, but is listed as known {entry.status} ({entry.reason}): remove the entry", entry)

@@ -80,6 +80,22 @@ def unused_lines(unused: list[tuple[known_failures.KnownFailure, known_failures.
     return lines
 
 
+def unmarked_nondeterminism(document: dict[str, Any], entries: list[known_failures.KnownFailure]) -> list[str]:
+    """One warning per nondeterministic cell (a second run in a fresh worker told otherwise) whose known-failure
+    entry does not say so (`flaky`)."""
+    judge = Judge(entries, file_versions(document))
+    lines = []
+    for cell in document["cells"]:
+        rerun = cell.get("rerun")
+        entry = judge.entry(Cell(cell["case"], cell["path"], cell.get("engine", ""))) if rerun else None
+        if rerun and not (entry is not None and entry.flaky):
+            lines.append(f"warning: {document['env']} {cell['case']} via {cell['path']}"
+                         f"{' (' + cell['engine'] + ')' if cell.get('engine') else ''} is nondeterministic "
+                         f"({cell['status']}, then {rerun['status']} in a fresh worker) but its entry "
+                         f"{entry.id if entry else '(none)'} is not flaky")
+    return lines
+
+
 def report(failing: dict[str, list[dict[str, Any]]]) -> list[str]:
     """Failing cells grouped by outcome, path, engine, status and error, each group with its cases and envs."""
     groups: dict[tuple[str, ...], dict[str, set[str]]] = defaultdict(lambda: {"cases": set(), "envs": set()})
@@ -102,7 +118,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--write", action="store_true", help="write the refreshed judgement into the files")
     options = parser.parse_args(argv)
     entries = known_failures.load()
-    failing, documents = {}, []
+    failing, documents, warnings = {}, [], []
     for file in options.files:
         try:
             document = read(file)
@@ -112,10 +128,11 @@ def main(argv: list[str] | None = None) -> int:
         if document.get("not_installable"):
             continue
         failing[document["env"]] = rejudge(document, entries)
+        warnings += unmarked_nondeterminism(document, entries)
         documents.append(document)
         if options.write:
             write_atomically(file, to_text(committed(document)))
-    print("\n".join(report(failing) + unused_lines(unused_entries(documents, entries), entries)))
+    print("\n".join(report(failing) + unused_lines(unused_entries(documents, entries), entries) + warnings))
     total = sum(len(cells) for cells in failing.values())
     print(f"{total} cells in {sum(bool(c) for c in failing.values())} of {len(failing)} envs would fail a run")
     return 1 if total else 0

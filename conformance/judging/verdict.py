@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from typing import Any
 
 import numpy as np
@@ -49,10 +49,38 @@ class Verdict:
     error: str = ""  # what went wrong, on one line
     metrics: Metrics | None = None
     detail: str = ""  # more of it where there is more: a crashed worker's stderr tail, an export's traceback
+    rerun: Verdict | None = None  # a second run in a fresh worker, where it told otherwise (nondeterministic)
 
     def __post_init__(self) -> None:
         if self.status not in STATUSES:
             raise ValueError(f"unknown status {self.status!r}")
+
+    @property
+    def nondeterministic(self) -> bool:
+        return self.rerun is not None
+
+
+# OpenCV ran the model (or died running it): uninitialised memory can change its numbers or status from run to run
+# (measured: dilated TFLite convolutions, max abs 9e31 in one run, 8e13 in the next). A cell failing so is run
+# again in a fresh worker; an import or export error comes before any computation and is not.
+RERUN_STATUSES = ("mismatch", "shape-mismatch", "forward-error", "crash")
+RERUN_DIGITS = 3  # a rerun's errors agree at this many significant digits (threads may reorder sums)
+
+
+def same_outcome(first: Verdict, second: Verdict) -> bool:
+    """Whether a second run of a cell tells what the first did: the same status, and the same errors (mismatch) to
+    RERUN_DIGITS significant digits."""
+    if first.status != second.status:
+        return False
+    if first.metrics is None or second.metrics is None:
+        return (first.metrics is None) == (second.metrics is None)
+    return all(f"{a:.{RERUN_DIGITS}g}" == f"{b:.{RERUN_DIGITS}g}" for a, b in
+               ((first.metrics.max_abs, second.metrics.max_abs), (first.metrics.mean_abs, second.metrics.mean_abs)))
+
+
+def with_rerun(first: Verdict, second: Verdict) -> Verdict:
+    """The cell's verdict once run twice: the first run's, marked nondeterministic where the second told otherwise."""
+    return first if same_outcome(first, second) else replace(first, rerun=second)
 
 
 # tf2onnx numbers the nodes it makes (`Resize__1225`) with a counter that depends on what the process traced and

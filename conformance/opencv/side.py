@@ -22,7 +22,9 @@ class OpenCVSide:
         self.python = str(python or install.environment_python(cache_dir / "opencv-envs", opencv, wheel))
         self.timeout = timeout
         self.memory_limit_mb = memory_limit_mb
+        self._log_dir = log_dir
         self._runner = OpenCVRunner(worker_command(self.python), timeout, log_dir, memory_limit_mb)
+        self._fresh: OpenCVRunner | None = None  # the second worker, for reruns: started when first needed
         self.versions: dict[str, Any] = self._runner.start()  # the worker's hello: OpenCV, wheel, numpy
 
     @property
@@ -40,9 +42,19 @@ class OpenCVSide:
 
     def run(self, model: Path, reader: str, inputs: list[tuple[str, np.ndarray]], scratch: Path, engine: str = "",
             layers: bool = False, output_shapes: tuple[tuple[int, ...], ...] = (),
-            feed: dict[str, str] | None = None) -> WorkerResult:
-        """One cell in the worker (see OpenCVRunner.run)."""
-        return self._runner.run(model, reader, inputs, scratch, engine, layers, output_shapes, feed)
+            feed: dict[str, str] | None = None, fresh: bool = False) -> WorkerResult:
+        """One cell in the worker (see OpenCVRunner.run); with `fresh`, in a second worker, which has not run the
+        cell: another process, whose memory holds other leftovers."""
+        runner = self._runner
+        if fresh:
+            if self._fresh is None:
+                self._fresh = OpenCVRunner(worker_command(self.python), self.timeout, self._log_dir / "fresh",
+                                           self.memory_limit_mb)
+                self._fresh.start()
+            runner = self._fresh
+        return runner.run(model, reader, inputs, scratch, engine, layers, output_shapes, feed)
 
     def close(self) -> None:
         self._runner.close()
+        if self._fresh is not None:
+            self._fresh.close()

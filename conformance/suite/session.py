@@ -125,7 +125,8 @@ class ConformanceSession:
             error=verdict.error, metrics=None if verdict.metrics is None else verdict.metrics.as_dict(),
             tolerance=case.tolerance.max_abs, known=judgement.known,
             outcome=judgement.kind, seconds=seconds, export_cached=export is not None and export.cached,
-            detail=verdict.detail, engine=engine, float_metrics=float_metrics, **triaged,
+            detail=verdict.detail, engine=engine, float_metrics=float_metrics, rerun=rerun_fields(verdict.rerun),
+            **triaged,
         ))
         return CellResult(case, path, engine, verdict, judgement, export,
                           cell_message(case, path, engine, self.versions_line, verdict, judgement, export, triaged))
@@ -224,6 +225,14 @@ class ConformanceSession:
             self.results.write(complete=complete)
         if not self.settings.keep_scratch:
             shutil.rmtree(self._scratch, ignore_errors=True)
+
+
+def rerun_fields(rerun: Verdict | None) -> dict[str, Any] | None:
+    """A nondeterministic cell's second run as its record keeps it."""
+    if rerun is None:
+        return None
+    return {"status": rerun.status, "stage": rerun.stage, "error": rerun.error,
+            "metrics": None if rerun.metrics is None else rerun.metrics.as_dict()}
 
 
 def cell_message(case: Case, path: Route, engine: str, versions_line: str, verdict: Verdict,
