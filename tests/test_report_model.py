@@ -1,6 +1,7 @@
 """Report builder, first stages: env names and order, status styles, loading results files, merging a table."""
 from __future__ import annotations
 
+import colorsys
 import json
 
 import pytest
@@ -13,7 +14,7 @@ from conformance.matrix import Pair
 from reports.builder.envs import env_sort_key, version_key
 from reports.builder.load import read_baseline, read_results_dir, upgrade
 from reports.builder.merge import ExpectedEnv, merge
-from reports.builder.statuses import NOT_MEASURED, STYLES, UNKNOWN, legend, style
+from reports.builder.statuses import NEUTRAL, NOT_MEASURED, SAFE_SYMBOLS, STYLES, UNKNOWN, legend, style
 
 # -- env names and order ------------------------------------------------------------------------------------------
 
@@ -62,6 +63,30 @@ def test_every_status_word_has_its_own_symbol_and_color():
     looks = [style(status) for status in STATUSES] + [UNKNOWN, NOT_MEASURED]
     assert len({look.symbol for look in looks}) == len(looks)
     assert len({look.color for look in looks}) == len(looks)
+
+
+def _hue_saturation(color):
+    hue, _, saturation = colorsys.rgb_to_hls(*(int(color[index:index + 2], 16) / 255 for index in (1, 3, 5)))
+    return 360 * hue, saturation
+
+
+def test_failures_are_warm_pass_is_green_and_the_rest_grey():
+    """Failures read as failure (reds, oranges, magenta, purples; no blue, no green), pass green, n/a and not
+    measured grey."""
+    for entry in legend():
+        hue, saturation = _hue_saturation(entry["color"])
+        if entry["status"] == "pass":
+            assert 90 <= hue <= 160 and saturation > 0.4, entry
+        elif entry["status"] in NEUTRAL:
+            assert saturation < 0.05, entry
+        else:
+            assert (hue >= 270 or hue <= 45) and saturation > 0.25, entry
+
+
+def test_symbols_are_letters_or_characters_every_common_font_has():
+    """No emoji: without a colour-emoji font they were empty boxes and the cells differed by tint alone."""
+    for look in [*STYLES.values(), UNKNOWN, NOT_MEASURED]:
+        assert len(look.symbol) == 1 and (look.symbol.isascii() or look.symbol in SAFE_SYMBOLS), look
 
 
 def test_unknown_and_missing_statuses_still_have_a_look():

@@ -47,10 +47,10 @@ def test_support_markdown_tables_legend_and_env_states():
     assert "## tflite" in text and "## onnx-keras" in text
     assert "| case | 2.15<br>4.9 | 2.15<br>4.10<br>partial |" in text  # 4.10 after 4.9
     assert "| **upsampling** |  |  |" in text
-    assert "| `up-2x` | ❌ | 🧩 |" in text
-    assert "| `conv-1x1` | ✅ | · |" in text
+    assert "| `up-2x` | ✗ | I |" in text
+    assert "| `conv-1x1` | ✓ | · |" in text
     assert "| **passed** | **1/2** | **0/1** |" in text
-    assert "| ❌ | mismatch |" in text and "| 💥 | crash |" in text
+    assert "| ✗ | mismatch |" in text and "| C | crash |" in text
     assert "tf212-cv412: TF 2.12 needs numpy < 2; OpenCV 4.12 needs numpy >= 2" in text
     assert "- TF 2.16 k2: OpenCV 4.9" in text
     assert "**Incomplete (" in text and "- tf215-cv410" in text
@@ -64,7 +64,7 @@ def test_diff_markdown_with_and_without_baseline():
     text = diff_markdown(_sample_document(baseline=before))
     assert "**1 regression**" in text
     assert "## Regressions (passed before, not now)" in text
-    assert "| up-2x | tflite | tf215-cv49 | ✅ pass | ❌ mismatch | max abs error 3.94 \\| over |" in text
+    assert "| up-2x | tflite | tf215-cv49 | ✓ pass | ✗ mismatch | max abs error 3.94 \\| over |" in text
 
 
 # -- JSON and HTML ------------------------------------------------------------------------------------------------

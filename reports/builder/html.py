@@ -27,7 +27,7 @@ th.case { text-align: left; position: sticky; left: 0; background: #fff; font-we
 thead th.case, tfoot th.case { background: #f6f6f6; font-family: inherit; }
 tr.family th { text-align: left; background: #eef2f7; font-weight: 600; }
 .scroll { overflow-x: auto; }
-td.cell { cursor: pointer; min-width: 1.6em; }
+td.cell { cursor: pointer; min-width: 1.6em; font-weight: 600; }
 td.cell:hover, td.cell.picked { outline: 2px solid #222; outline-offset: -2px; }
 td.dim { opacity: .15; }
 .off { display: none !important; }
@@ -376,7 +376,7 @@ def status_class(status: str) -> str:
 def _status_css() -> str:
     colors = {status: style.color for status, style in STYLES.items()}
     colors["unknown"] = UNKNOWN.color
-    return "".join(f"\ntd.s-{status} {{ background: {color}40; }}" for status, color in colors.items()) + "\n"
+    return "".join(f"\ntd.s-{status} {{ background: {color}66; }}" for status, color in colors.items()) + "\n"
 
 
 def page_data(document: dict[str, Any]) -> dict[str, Any]:
