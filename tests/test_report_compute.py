@@ -25,6 +25,7 @@ def test_pass_rates_per_column_and_per_path():
     assert rates["per_path"]["tflite"]["tf215-cv49"] == {"passed": 1, "measured": 2, "rate": 0.5}
     assert view.percent(rates["per_column"]["tf215-cv49"]) == "75%"
     assert view.fraction(rates["per_path"]["onnx-keras"]["tf215-cv49"]) == "2/2"
+    assert view.fraction({"passed": 0, "measured": 0, "rate": None}) == "–"  # never "0/0"
 
 
 def test_opencv_rates_pool_tf_versions_and_split_keras_generations():

@@ -14,6 +14,7 @@ from conformance.matrix import Pair
 from reports.builder.envs import env_sort_key, version_key
 from reports.builder.load import read_baseline, read_results_dir, upgrade
 from reports.builder.merge import ExpectedEnv, merge
+from reports.builder.rates import pass_rates
 from reports.builder.statuses import NEUTRAL, NOT_MEASURED, SAFE_SYMBOLS, STYLES, UNKNOWN, legend, style
 
 # -- env names and order ------------------------------------------------------------------------------------------
@@ -179,6 +180,18 @@ def test_engines_of_opencv_5_are_columns_in_engine_order():
     table = table_of(results("tf219-cv50", cells, opencv="5.0.0"))
     assert [column.key for column in table.columns()] == ["tf219-cv50 classic", "tf219-cv50 new", "tf219-cv50 auto"]
     assert [column.label_parts for column in table.columns()][0] == ["2.19", "5.0", "classic"]
+
+
+def test_cells_without_an_engine_are_shown_under_every_engine_of_opencv_5():
+    """blobFromImage uses no reader: on 5.x its cell holds for each engine, so no column holds only some families."""
+    cells = [cell("conv2d-1x1", "onnx-keras", "pass", engine=engine) for engine in ("classic", "new")]
+    cells.append(cell("preprocess-mean", "blob-from-image", "mismatch", family="preprocessing"))
+    table = table_of(results("tf219-cv50", cells, opencv="5.0.0"))
+    assert [column.key for column in table.columns()] == ["tf219-cv50 classic", "tf219-cv50 new"]
+    blobs = [c for c in table.cells if c.path == "blob-from-image"]
+    assert [(c.engine, c.column) for c in blobs] == [("", "tf219-cv50 classic"), ("", "tf219-cv50 new")]
+    rates = pass_rates(table)["per_column"]
+    assert rates["tf219-cv50 new"] == {"passed": 1, "measured": 2, "rate": 0.5}
 
 
 def test_cases_grouped_by_family_in_order_of_appearance():

@@ -63,8 +63,8 @@ def percent(rate: dict[str, Any]) -> str:
 
 
 def fraction(rate: dict[str, Any]) -> str:
-    """"40/59"."""
-    return f"{rate.get('passed', 0)}/{rate.get('measured', 0)}"
+    """"40/59", or "–" when nothing was measured (only n/a cells, or none)."""
+    return f"{rate['passed']}/{rate['measured']}" if rate.get("measured") else "–"
 
 
 def header_lines(column: dict[str, Any]) -> list[str]:
