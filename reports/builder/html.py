@@ -269,24 +269,27 @@ def _path_rates(document: dict[str, Any]) -> list[str]:
 
 
 def _path_section(document: dict[str, Any], path: str) -> str:
+    shown, left_out = view.route_columns(document, path)
     columns = document["columns"]
     cell_index = {(cell["path"], cell["case"], cell["column"]): index for index, cell in enumerate(document["cells"])}
     rows = []
-    for row in view.grid_rows(document, path):
+    for row in view.grid_rows(document, path, shown):
         family = escape(row.family, quote=True)
         if row.case is None:
             rows.append(f"<tr class=\"family\" data-family=\"{family}\">"
-                        f"<th class=\"case\" colspan=\"{len(columns) + 1}\">{escape(row.family)}</th></tr>")
+                        f"<th class=\"case\" colspan=\"{len(shown) + 1}\">{escape(row.family)}</th></tr>")
             continue
-        cells = "".join(_cell(index, cell, cell_index) for index, cell in enumerate(row.cells))
+        cells = "".join(_cell(index, cell, cell_index) for index, cell in zip(shown, row.cells, strict=True))
         rows.append(f"<tr data-family=\"{family}\" data-case=\"{escape(row.case, quote=True)}\">"
                     f"<th class=\"case\">{escape(row.case)}</th>{cells}</tr>")
     per_column = document["pass_rates"]["per_path"][path]
     rows.append("<tr><th class=\"case\">passed</th>" + "".join(
-        f"<td data-col=\"{index}\">{view.fraction(per_column[column['key']])}</td>"
-        for index, column in enumerate(columns)) + "</tr>")
-    return section(f"path-{path}", path, [_grid_table(_column_headers(document, "case"), rows)],
-                    f" data-path=\"{escape(path, quote=True)}\"")
+        f"<td data-col=\"{index}\">{view.fraction(per_column[columns[index]['key']])}</td>" for index in shown)
+        + "</tr>")
+    note = view.left_out_note(document, left_out)
+    return section(f"path-{path}", path, [*([f"<p class=\"note\">{escape(note)}</p>"] if note else []),
+                                          _grid_table(_column_headers(document, "case", shown), rows)],
+                   f" data-path=\"{escape(path, quote=True)}\"")
 
 
 def _cell(column_index: int, cell: dict[str, Any] | None, cell_index: dict[tuple[str, str, str], int]) -> str:
@@ -344,11 +347,13 @@ def _environments(document: dict[str, Any]) -> list[str]:
     return parts
 
 
-def _column_headers(document: dict[str, Any], first: str) -> str:
+def _column_headers(document: dict[str, Any], first: str, shown: Sequence[int] | None = None) -> str:
+    """The header row: `first`, then the columns (those of `shown` when given), each with its global data-col."""
+    columns = document["columns"]
     return f"<tr><th class=\"case\">{first}</th>" + "".join(
-        f"<th data-col=\"{index}\" title=\"{escape(column['key'], quote=True)}\">"
-        + "<br>".join(escape(line) for line in view.header_lines(column)) + "</th>"
-        for index, column in enumerate(document["columns"])) + "</tr>"
+        f"<th data-col=\"{index}\" title=\"{escape(columns[index]['key'], quote=True)}\">"
+        + "<br>".join(escape(line) for line in view.header_lines(columns[index])) + "</th>"
+        for index in (range(len(columns)) if shown is None else shown)) + "</tr>"
 
 
 def _grid_table(header: str, rows: Iterable[str]) -> str:

@@ -5,6 +5,7 @@ which rows and columns a table has, live here once. Texts are plain (no Markdown
 """
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -52,6 +53,11 @@ def cells_by_key(document: dict[str, Any]) -> dict[CellKey, dict[str, Any]]:
     return {(cell["path"], cell["case"], cell["column"]): cell for cell in document["cells"]}
 
 
+def file_stem(name: str) -> str:
+    """A route's or family's name as a file name: characters other than letters, digits, ".", "_", "-" as "_"."""
+    return re.sub(r"[^A-Za-z0-9._-]", "_", name)
+
+
 def symbol(status: str | None) -> str:
     """The status's symbol; the not-measured symbol for None."""
     return style(status).symbol
@@ -92,6 +98,11 @@ def data_line(document: dict[str, Any]) -> str:
     return (f"measured {data['date']} (runs started {when}) in {plural(len(data['files']), 'results file')}; "
             f"TensorFlow {', '.join(versions['tensorflow']) or '?'}, Keras {', '.join(versions['keras']) or '?'}, "
             f"OpenCV {', '.join(versions['opencv']) or '?'}")
+
+
+def legend_line(document: dict[str, Any]) -> str:
+    """The legend on one line: "✓ pass · ✗ mismatch · ..."."""
+    return " · ".join(f"{entry['symbol']} {entry['status']}" for entry in document["statuses"])
 
 
 def legend_table(document: dict[str, Any]) -> TextTable:
@@ -178,9 +189,38 @@ def unmeasured_envs(document: dict[str, Any]) -> list[tuple[str, list[str]]]:
     return groups
 
 
-def grid_rows(document: dict[str, Any], path: str) -> list[GridRow]:
-    """One path's table: per family a heading row, then its cases with a cell (or None) per column."""
-    columns = document["columns"]
+def route_columns(document: dict[str, Any], path: str) -> tuple[list[int], list[int]]:
+    """The columns (indexes into the document's) a path's table shows, and those it leaves out: the ones where
+    every cell of the path is n/a (its TF side does not offer the route). A column without any cell of the path
+    (a partial run) is shown, as not measured."""
+    present, counted = set(), set()
+    for cell in document["cells"]:
+        if cell["path"] == path:
+            present.add(cell["column"])
+            if cell["status"] != "n/a":
+                counted.add(cell["column"])
+    left_out = present - counted
+    keys = [column["key"] for column in document["columns"]]
+    return ([index for index, key in enumerate(keys) if key not in left_out],
+            [index for index, key in enumerate(keys) if key in left_out])
+
+
+def left_out_note(document: dict[str, Any], left_out: list[int]) -> str:
+    """Which n/a-only columns a path's table leaves out, by TF series: "" when none."""
+    if not left_out:
+        return ""
+    by_series: dict[str, list[str]] = {}
+    for index in left_out:
+        column = document["columns"][index]
+        by_series.setdefault(column["tf_series"], []).append(" ".join(column["label_parts"][1:]))
+    where = "; ".join(f"TF {series} on OpenCV {', '.join(labels)}" for series, labels in by_series.items())
+    return f"Not shown, every cell n/a (the TF side does not offer this route): {where}."
+
+
+def grid_rows(document: dict[str, Any], path: str, shown: list[int] | None = None) -> list[GridRow]:
+    """One path's table: per family a heading row, then its cases with a cell (or None) per shown column (all
+    columns when `shown` is None)."""
+    columns = [document["columns"][index] for index in shown] if shown is not None else document["columns"]
     cells = cells_by_key(document)
     rows = []
     for group in document["families"]:
