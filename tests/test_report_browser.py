@@ -140,6 +140,18 @@ def test_page_loads_with_every_cell_shown(page):
     assert page.locator("#detail").is_hidden()
 
 
+def test_the_route_advice_is_the_first_section_and_in_the_first_view(page):
+    advice = page.locator("section").first
+    assert advice.get_attribute("id") == "advice"
+    top = advice.locator("table").first.bounding_box()["y"]
+    assert top < page.viewport_size["height"], "the advice table is below the first view"
+    assert "onnx-keras 1/1 from 4.9" in advice.locator("table").first.inner_text()
+    page.select_option("#f-family", "upsampling")
+    shown = advice.locator("tr[data-family]:visible")
+    assert shown.count() > 0
+    assert {row.get_attribute("data-family") for row in shown.all()} == {"upsampling"}
+
+
 def test_family_and_status_filters_hide_rows(page):
     page.select_option("#f-family", "upsampling")
     assert _rows(page, "onnx-keras", "conv2d").first.is_hidden()
@@ -205,5 +217,7 @@ def test_the_page_of_the_real_results_works(browser, real_page_url):
     target.click()
     text = page.locator("#detail").inner_text()
     assert "import-error" in text and error in text
+    advice = page.locator("section#advice")
+    assert advice.locator("tbody tr").count() > 20 and "opencv PR #29474" in advice.inner_text()
     page.close()
     assert problems == []

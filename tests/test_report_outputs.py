@@ -20,7 +20,7 @@ from reports.builder.markdown import diff_markdown, support_pages
 REPO = Path(__file__).resolve().parents[1]
 COMMITTED_RESULTS = sorted((REPO / "reports" / "results").glob("*.json"))
 TEXT_OUTPUTS = ["DIFF.md", "SUPPORT.md", "support.html", "support.json"]
-PAGE_FOLDERS = ("routes",)  # SUPPORT.md's pages
+PAGE_FOLDERS = ("routes", "families")  # SUPPORT.md's pages
 MARKDOWN_LIMIT = 256 * 1024  # per file: GitHub renders a page this size whole, and a diff of it stays readable
 
 
@@ -44,17 +44,37 @@ def _sample_document(baseline=None):
 
 def test_support_markdown_is_a_summary_linking_one_page_per_route():
     pages = support_pages(_sample_document())
-    assert sorted(pages) == ["SUPPORT.md", "routes/onnx-keras.md", "routes/tflite.md"]
+    assert sorted(pages) == ["SUPPORT.md", "families/conv2d.md", "routes/onnx-keras.md", "routes/tflite.md"]
     text = pages["SUPPORT.md"]
     assert "runs started 2026-10-02T08:00:00+00:00 to 2026-11-01T10:00:00+00:00" in text  # from the files
     assert "TensorFlow 2.15.1" in text and "OpenCV 4.9.0, 4.10.0" in text
-    assert "One page per route: [tflite](routes/tflite.md) · [onnx-keras](routes/onnx-keras.md)." in text
+    assert "[tflite](routes/tflite.md) · [onnx-keras](routes/onnx-keras.md)." in text
     assert "| [onnx-keras](routes/onnx-keras.md) | 1/1 | – |" in text  # nothing measured: never 0/0
     assert "| ✗ | mismatch |" in text and "| C | crash |" in text
     assert "tf212-cv412: TF 2.12 needs numpy < 2; OpenCV 4.12 needs numpy >= 2" in text
     assert "- TF 2.16 k2: OpenCV 4.9" in text
     assert "**Incomplete (" in text and "- tf215-cv410" in text
-    assert "`up-2x`" not in text  # the cases are on the route pages
+    assert "`up-2x`" not in text  # the cases are on the route and family pages
+
+
+def test_support_markdown_opens_with_the_route_advice_per_family_linking_the_family_pages():
+    document = build_document(table_of(results("tf215-cv49", [
+        cell("up-2x", "tflite-keras", "mismatch", family="upsampling"), cell("up-2x", "tf-frozen", "pass",
+                                                                             family="upsampling"),
+        cell("conv-1x1", "tflite-keras", "pass"), cell("conv-1x1", "tf-frozen", "pass"),
+        cell("conv-3x3", "tflite-keras", "crash")])))
+    pages = support_pages(document)
+    assert sorted(pages) == ["SUPPORT.md", "families/conv2d.md", "families/upsampling.md", "routes/tf-frozen.md",
+                             "routes/tflite-keras.md"]
+    sections = re.findall(r"^## (.*)$", pages["SUPPORT.md"], re.M)
+    assert sections[0] == "Route advice"
+    assert "| [conv2d](families/conv2d.md) | Keras 2 | tflite-keras 1/2 from 4.9 |" in pages["SUPPORT.md"]
+    assert "| [upsampling](families/upsampling.md) | Keras 2 | tf-frozen 1/1 from 4.9 † |" in pages["SUPPORT.md"]
+    family = pages["families/conv2d.md"]
+    assert "| **conv2d** | Keras 2 | tflite-keras 1/2 from 4.9 |" in family
+    assert "| `conv-1x1` | Keras 2 | tflite-keras from 4.9 |" in family
+    assert "| `conv-3x3` | Keras 2 | none |" in family
+    assert "[opencv PR #29341](https://github.com/opencv/opencv/pull/29341)" in family
 
 
 def test_route_page_has_the_cases_and_their_first_working_version():
@@ -107,7 +127,7 @@ def test_support_json_is_strict_json_with_one_cell_per_line():
 def test_html_page_is_self_contained_and_its_data_cannot_break_out():
     page = support_html(_sample_document())
     assert page.count("</script>") == 2  # the error text "</script>..." stays inside the JSON
-    assert not re.search(r"(src|href)=\"(https?:)?//", page)
+    assert not re.search(r"(src=|<link [^>]*href=)\"(https?:)?//", page)  # nothing fetched; links may lead out
     data = json.loads(re.search(r'<script type="application/json" id="report-data">(.*?)</script>', page,
                                 re.S).group(1))
     assert "</script><b>not html</b>" in data["strings"]
@@ -145,7 +165,7 @@ def test_cli_builds_everything_and_reports_each_bad_file_on_one_line(tmp_path, c
     write(tmp_path / "results", results("tf219-cv412", [], schema=7))
     assert _build(tmp_path, "--expect", "tf215-cv49,tf215-cv410") == 0
     assert sorted(path.name for path in (tmp_path / "out").iterdir()) == sorted(
-        [*TEXT_OUTPUTS, "heatmap.png", "heatmap-tflite.png", "routes"])
+        [*TEXT_OUTPUTS, "heatmap.png", "heatmap-tflite.png", "routes"])  # "tflite": no route advised, no family page
     assert [path.name for path in (tmp_path / "out" / "routes").iterdir()] == ["tflite.md"]
     errors = capsys.readouterr().err.splitlines()
     assert any("tf215-cv410.json: invalid or truncated JSON" in line for line in errors)

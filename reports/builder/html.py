@@ -194,6 +194,7 @@ def support_html(document: dict[str, Any]) -> str:
         _filters(document),
         "<aside id=\"detail\" hidden><button type=\"button\" id=\"detail-close\">close</button>"
         "<strong id=\"detail-title\"></strong><dl id=\"detail-list\"></dl></aside>",
+        section("advice", "Route advice", _advice(document)),
         section("legend", "Legend", [_text_table(view.legend_table(document)),
                                       f"<p class=\"note\">{escape(view.COLUMN_NOTE)}</p>"]),
         section("matrix", "Matrix", _matrix(document)),
@@ -324,6 +325,31 @@ def _first_working(document: dict[str, Any]) -> list[str]:
         parts.append(f"<div data-path=\"{escape(path, quote=True)}\"><h3>{escape(path)}</h3>"
                      + _grid_table(header, rows) + "</div>")
     return parts
+
+
+def _advice(document: dict[str, Any]) -> list[str]:
+    """The route to use per family, then (folded) per case; the family filter applies to both."""
+    families = view.advice_table(document, "families")
+    if not families.rows:
+        return ["<p>No route measured.</p>"]
+    cases = view.advice_table(document, "cases")
+    family_of = {entry["case"]: entry["family"] for entry in document["advice"]["cases"]}
+    risk = view.at_risk_note(lambda text, url: f"<a href=\"{escape(url, quote=True)}\">{escape(text)}</a>", escape)
+    return [f"<p class=\"note\">{escape(view.ADVICE_NOTE)} {escape(view.FAMILY_ADVICE_NOTE)}</p>",
+            _advice_table(families, {row[0]: row[0] for row in families.rows}),
+            f"<details><summary>Per case ({view.plural(len(family_of), 'case')})</summary>",
+            _advice_table(cases, family_of), "</details>",
+            f"<p class=\"note\" id=\"at-risk\">{risk}</p>"]
+
+
+def _advice_table(table: view.TextTable, family_of: dict[str, str]) -> str:
+    """An advice table whose rows (family or case, Keras generation, texts) the family filter hides."""
+    header = "".join(f"<th>{escape(name)}</th>" for name in table.header)
+    rows = [f"<tr data-family=\"{escape(family_of[row[0]], quote=True)}\" data-case=\"{escape(row[0], quote=True)}\">"
+            f"<th class=\"case\">{escape(row[0])}</th>" + "".join(f"<td>{escape(text)}</td>" for text in row[1:])
+            + "</tr>" for row in table.rows]
+    return (f"<div class=\"scroll\"><table class=\"text-table\"><thead><tr>{header}</tr></thead><tbody>"
+            + "".join(rows) + "</tbody></table></div>")
 
 
 def _diff(document: dict[str, Any]) -> list[str]:

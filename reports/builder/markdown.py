@@ -1,11 +1,12 @@
 """SUPPORT.md, the route pages and DIFF.md from a support document. Pure: a dict in, Markdown text (GitHub's
 dialect) out.
 
-Every page stays under GitHub's rendering limits (tests: <= 256 KB): SUPPORT.md is the summary, each route's
-table of cases and its first working OpenCV versions are a page of their own (routes/<route>.md)."""
+Every page stays under GitHub's rendering limits (tests: <= 256 KB): SUPPORT.md is the summary (the route advice
+per family first), each route's table of cases and its first working OpenCV versions are a page of their own
+(routes/<route>.md), and so is each family's route advice per case (families/<family>.md)."""
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from reports.builder import view
@@ -14,14 +15,18 @@ DIFF_ROWS_SHOWN = 100  # per list in DIFF.md: a CI comment must stay readable (a
 
 
 def support_pages(document: dict[str, Any]) -> dict[str, str]:
-    """SUPPORT.md (the summary) and one page per route, by file name relative to the reports folder."""
+    """SUPPORT.md (the summary), one page per route and one per family with advice, by file name relative to the
+    reports folder."""
     return {"SUPPORT.md": support_markdown(document),
-            **{route_page(path): route_markdown(document, path) for path in document["paths"]}}
+            **{route_page(path): route_markdown(document, path) for path in document["paths"]},
+            **{family_page(family): family_markdown(document, family) for family in advised_families(document)}}
 
 
 def support_markdown(document: dict[str, Any]) -> str:
-    """SUPPORT.md: the matrix, pass rates, legend and environments, linking one page per route."""
+    """SUPPORT.md: the route advice per family, the matrix, pass rates, legend and environments, linking one page
+    per route and per family."""
     sections = [
+        ("Route advice", _family_advice(document)),
         ("Matrix", _matrix(document)),
         ("Pass rates per OpenCV version", _opencv_rates(document)),
         ("Pass rates per route", _path_rates(document)),
@@ -29,7 +34,10 @@ def support_markdown(document: dict[str, Any]) -> str:
         ("Environments", _environments(document)),
     ]
     routes = " · ".join(f"[{path}]({route_page(path)})" for path in document["paths"])
-    header = _header(document, [title for title, _ in sections], [f"One page per route: {routes or 'none'}."])
+    families = " · ".join(f"[{family}]({family_page(family)})" for family in advised_families(document))
+    header = _header(document, [title for title, _ in sections],
+                     [f"One page per route (its cases, the first working OpenCV version): {routes or 'none'}.", "",
+                      f"One page per family (the route to use per case): {families or 'none'}."])
     return "\n\n".join([header, *(_section(title, lines) for title, lines in sections)]) + "\n"
 
 
@@ -44,6 +52,31 @@ def route_markdown(document: dict[str, Any], path: str) -> str:
     title = f"{document['title']}: route {path}"
     header = _header(document, [title for title, _ in sections], notes, title=title, up="../")
     return "\n\n".join([header, *(_section(title, lines) for title, lines in sections)]) + "\n"
+
+
+def family_markdown(document: dict[str, Any], family: str) -> str:
+    """families/<family>.md: the route to use for the family, then per case."""
+    sections = [
+        ("Route advice for the family", [
+            *_table(_first_cells(view.advice_table(document, "families", family), lambda name: f"**{name}**")), "",
+            view.FAMILY_ADVICE_NOTE]),
+        ("Route advice per case", [
+            *_table(_first_cells(view.advice_table(document, "cases", family), lambda name: f"`{name}`")), "",
+            view.at_risk_note(_link)]),
+    ]
+    title = f"{document['title']}: family {family}"
+    header = _header(document, [title for title, _ in sections], [view.ADVICE_NOTE], title=title, up="../")
+    return "\n\n".join([header, *(_section(title, lines) for title, lines in sections)]) + "\n"
+
+
+def advised_families(document: dict[str, Any]) -> list[str]:
+    """The families with route advice, in table order (not preprocessing: it has no route)."""
+    return list(dict.fromkeys(entry["family"] for entry in document["advice"]["families"]))
+
+
+def family_page(family: str) -> str:
+    """The file of a family's page, relative to the reports folder."""
+    return f"families/{view.file_stem(family)}.md"
 
 
 def route_page(path: str) -> str:
@@ -82,6 +115,24 @@ def _header(document: dict[str, Any], sections: Sequence[str], notes: Sequence[s
         "",
         "".join(summary) + "Sections: " + " · ".join(f"[{name}](#{_anchor(name)})" for name in sections),
     ])
+
+
+def _family_advice(document: dict[str, Any]) -> list[str]:
+    table = view.advice_table(document, "families")
+    if not table.rows:
+        return ["No route measured."]
+    return [view.ADVICE_NOTE, "", view.FAMILY_ADVICE_NOTE + " Per case: the family's page.", "",
+            *_table(_first_cells(table, lambda family: _link(family, family_page(family)))), "",
+            view.at_risk_note(_link)]
+
+
+def _first_cells(table: view.TextTable, render: Callable[[str], str]) -> view.TextTable:
+    """The table with each row's first cell (a family or case name) rendered: as a link, bold, code."""
+    return view.TextTable(table.header, [[render(row[0]), *row[1:]] for row in table.rows])
+
+
+def _link(text: str, url: str) -> str:
+    return f"[{text}]({url})"
 
 
 def _matrix(document: dict[str, Any]) -> list[str]:

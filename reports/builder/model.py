@@ -55,6 +55,11 @@ class Env:
     def opencv_version(self) -> str:
         return str(self.opencv_side.get("opencv") or "")
 
+    @property
+    def keras_generation(self) -> str:
+        """"Keras 2" (TF <= 2.15, or tf-keras) or "Keras 3": the Keras a user of this TF side writes for."""
+        return "Keras 2" if self.keras2 or self.keras_version.startswith("2") else "Keras 3"
+
 
 @dataclass(frozen=True)
 class Column:

@@ -10,6 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from conformance.advice import AT_RISK
 from reports.builder.diff import change_counts
 from reports.builder.envs import version_key
 from reports.builder.statuses import style
@@ -31,6 +32,15 @@ MATRIX_NOTE = ("Pass rate of each env over all its cells (per engine on OpenCV 5
 FIRST_WORKING_NOTE = ("For each case, path and TF version: the lowest OpenCV version in which the cell passes. "
                       "On OpenCV 5.x each reader engine is its own line (the 4.x versions, then 5.x with that "
                       "engine).")
+ADVICE_NOTE = ("The route to use, per Keras generation and OpenCV version: the first that passes in the order of "
+               "conformance/advice.py, which the check command (python -m conformance.check) advises from too: ONNX, "
+               "then TFLite, frozen TF graphs, quantized TFLite; on 5.x engine auto, then new, then classic; a route "
+               "at risk in OpenCV 5's transition only when no other passes. A route passes for a Keras generation "
+               "when it passes on every TF version of it measured. \"from 4.9\": the route works from OpenCV 4.9 "
+               "on, up to this version; [auto]: the OpenCV 5.x reader engine; none: no route passes.")
+FAMILY_ADVICE_NOTE = ("A family's entry is the one route that passes for the most of its cases (10/12: for 10 of "
+                      "the 12 measured), from the version where it works for all 10.")
+AT_RISK_MARK = "†"
 
 
 @dataclass(frozen=True)
@@ -255,6 +265,37 @@ def first_working_text(entries: list[dict[str, Any]]) -> str:
     if len(set(texts)) <= 1:
         return texts[0] if texts else ""
     return " · ".join(f"{entry['engine'] or '4.x'} {text}" for entry, text in zip(entries, texts, strict=True))
+
+
+def at_risk_note(link: Callable[[str, str], str], text: Callable[[str], str] = str) -> str:
+    """The footnote of the at-risk mark: words through `text`, each upstream source through `link(words, url)`."""
+    facts = "; ".join(f"{text(risk.fact)} ({link(risk.source, risk.link)})" for risk in AT_RISK.values())
+    return text(f"{AT_RISK_MARK} at risk: the route is read by the TF importer or uses engine classic, and may stop "
+                "working in a later OpenCV 5.x (a case so marked passes through no other route): ") + facts + "."
+
+
+def advice_text(entry: dict[str, Any]) -> str:
+    """"onnx-keras from 4.11", "onnx-keras [auto] 9/12 from 4.11", "tf-frozen from 4.7 †", "none"."""
+    if entry["route"] is None:
+        return "none"
+    return " ".join(filter(None, [
+        entry["route"], f"[{entry['engine']}]" if entry["engine"] else "",
+        f"{entry['covered']}/{entry['measured']}" if "covered" in entry else "",
+        f"from {entry['since']}", AT_RISK_MARK if entry["at_risk"] else ""]))
+
+
+def advice_table(document: dict[str, Any], kind: str, family: str | None = None) -> TextTable:
+    """The advice of `kind` ("families" or "cases", only those of `family` when given): a row per family or case
+    and Keras generation, a column per OpenCV version; "" where it was not measured."""
+    entries = [entry for entry in document["advice"][kind] if family is None or entry["family"] == family]
+    name = "family" if kind == "families" else "case"
+    versions = sorted({entry["opencv"] for entry in document["advice"]["families"]}, key=version_key)
+    rows: dict[tuple[str, str], dict[str, str]] = {}
+    for entry in entries:
+        rows.setdefault((entry[name], entry["keras"]), {})[entry["opencv"]] = advice_text(entry)
+    return TextTable([name, "Keras", *versions],
+                     [[key, keras, *(texts.get(version, "") for version in versions)]
+                      for (key, keras), texts in rows.items()])
 
 
 def diff_summary(diff: dict[str, Any]) -> str:
