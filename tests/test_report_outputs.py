@@ -70,6 +70,8 @@ def test_support_markdown_opens_with_the_route_advice_per_family_linking_the_fam
     assert sections[0] == "Route advice"
     assert "| [conv2d](families/conv2d.md) | Keras 2 | tflite-keras 1/2 from 4.9 |" in pages["SUPPORT.md"]
     assert "| [upsampling](families/upsampling.md) | Keras 2 | tf-frozen 1/1 from 4.9 † |" in pages["SUPPORT.md"]
+    assert "At risk in OpenCV 5's transition" in pages["routes/tf-frozen.md"]
+    assert "At risk" not in pages["routes/tflite-keras.md"]
     family = pages["families/conv2d.md"]
     assert "| **conv2d** | Keras 2 | tflite-keras 1/2 from 4.9 |" in family
     assert "| `conv-1x1` | Keras 2 | tflite-keras from 4.9 |" in family

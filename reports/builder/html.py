@@ -288,7 +288,9 @@ def _path_section(document: dict[str, Any], path: str) -> str:
         f"<td data-col=\"{index}\">{view.fraction(per_column[columns[index]['key']])}</td>" for index in shown)
         + "</tr>")
     note = view.left_out_note(document, left_out)
-    return section(f"path-{path}", path, [*([f"<p class=\"note\">{escape(note)}</p>"] if note else []),
+    risk = view.route_risk_note(path, _link, escape)
+    return section(f"path-{path}", path, [*([f"<p class=\"note\">{risk}</p>"] if risk else []),
+                                          *([f"<p class=\"note\">{escape(note)}</p>"] if note else []),
                                           _grid_table(_column_headers(document, "case", shown), rows)],
                    f" data-path=\"{escape(path, quote=True)}\"")
 
@@ -334,12 +336,16 @@ def _advice(document: dict[str, Any]) -> list[str]:
         return ["<p>No route measured.</p>"]
     cases = view.advice_table(document, "cases")
     family_of = {entry["case"]: entry["family"] for entry in document["advice"]["cases"]}
-    risk = view.at_risk_note(lambda text, url: f"<a href=\"{escape(url, quote=True)}\">{escape(text)}</a>", escape)
+    risk = view.at_risk_note(_link, escape)
     return [f"<p class=\"note\">{escape(view.ADVICE_NOTE)} {escape(view.FAMILY_ADVICE_NOTE)}</p>",
             _advice_table(families, {row[0]: row[0] for row in families.rows}),
             f"<details><summary>Per case ({view.plural(len(family_of), 'case')})</summary>",
             _advice_table(cases, family_of), "</details>",
             f"<p class=\"note\" id=\"at-risk\">{risk}</p>"]
+
+
+def _link(text: str, url: str) -> str:
+    return f"<a href=\"{escape(url, quote=True)}\">{escape(text)}</a>"
 
 
 def _advice_table(table: view.TextTable, family_of: dict[str, str]) -> str:

@@ -48,7 +48,8 @@ def route_markdown(document: dict[str, Any], path: str) -> str:
         ("Cases", _paragraphs(view.left_out_note(document, left_out), _path_table(document, path, shown))),
         ("First working OpenCV version", _first_working(document, path)),
     ]
-    notes = [f"Legend: {view.legend_line(document)} ([meanings](../SUPPORT.md#legend)).", "", view.COLUMN_NOTE]
+    notes = [f"Legend: {view.legend_line(document)} ([meanings](../SUPPORT.md#legend)).", "", view.COLUMN_NOTE,
+             *(["", risk] if (risk := view.route_risk_note(path, _link)) else [])]
     title = f"{document['title']}: route {path}"
     header = _header(document, [title for title, _ in sections], notes, title=title, up="../")
     return "\n\n".join([header, *(_section(title, lines) for title, lines in sections)]) + "\n"

@@ -10,7 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from conformance.advice import AT_RISK
+from conformance.advice import AT_RISK, risks
 from reports.builder.diff import change_counts
 from reports.builder.envs import version_key
 from reports.builder.statuses import style
@@ -272,6 +272,16 @@ def at_risk_note(link: Callable[[str, str], str], text: Callable[[str], str] = s
     facts = "; ".join(f"{text(risk.fact)} ({link(risk.source, risk.link)})" for risk in AT_RISK.values())
     return text(f"{AT_RISK_MARK} at risk: the route is read by the TF importer or uses engine classic, and may stop "
                 "working in a later OpenCV 5.x (a case so marked passes through no other route): ") + facts + "."
+
+
+def route_risk_note(path: str, link: Callable[[str, str], str], text: Callable[[str], str] = str) -> str:
+    """A route at risk in OpenCV 5's transition, and why (each source through `link`); "" for one that survives."""
+    facts = "; ".join(f"{text(AT_RISK[name].fact)} ({link(AT_RISK[name].source, AT_RISK[name].link)})"
+                      for name in risks((path, "")))
+    if not facts:
+        return ""
+    return text(f"At risk in OpenCV 5's transition (the advice takes {path} only when no other route passes): ") + (
+        f"{facts}.")
 
 
 def advice_text(entry: dict[str, Any]) -> str:
