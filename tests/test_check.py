@@ -29,8 +29,9 @@ def test_advice_prefers_the_default_engine_on_opencv_5():
     assert advice.Choice("5.0", "onnx-keras", "auto").line() == "OpenCV 5.0: use onnx-keras with engine='auto'"
 
 
-def test_advice_puts_an_unknown_route_after_every_known_one():
-    assert advice.preference(("given-onnx", "")) > advice.preference(("tf-savedmodel-pb", ""))
+def test_advice_puts_an_unknown_route_after_every_known_one_that_survives():
+    assert advice.preference(("given-onnx", "")) > advice.preference(("keras-file", ""))
+    assert advice.preference(("given-onnx", "")) < advice.preference(("tf-frozen", ""))  # at risk: after
 
 
 def test_opencv_message_drops_the_build_path_and_error_code():
@@ -179,3 +180,10 @@ def test_unknown_routes_are_named(tmp_path):
     assert [r.name for r in cli.chosen_routes("keras", tmp_path / "model.keras", "tflite-keras,onnx-keras")] == [
         "onnx-keras", "tflite-keras"]
     assert [r.name for r in cli.chosen_routes("exported", tmp_path / "model.onnx", None)] == ["given-onnx"]
+
+
+def test_advice_knows_the_place_of_every_route():
+    """The support table advises only the routes of ROUTE_ORDER: a route missing there would never be advised."""
+    from model_zoo.export import all_routes
+
+    assert {route.name for route in all_routes()} == set(advice.ROUTE_ORDER)

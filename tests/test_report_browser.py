@@ -1,7 +1,9 @@
 """support.html in a real headless Chromium (the system's, never a downloaded one): no console errors, filters
-hide what they should, a hovered or clicked cell shows its error, stage and numbers."""
+hide what they should, a hovered or clicked cell shows its error, stage and numbers, and every status symbol is a
+glyph of its own with no colour-emoji font."""
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
@@ -52,16 +54,61 @@ def real_page_url(tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
-def browser():
+def playwright():
     if CHROMIUM is None:
         pytest.skip("no chromium on PATH (apt-get install chromium)")
-    with sync_api.sync_playwright() as playwright:
-        try:
-            launched = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
-        except sync_api.Error as error:
-            pytest.skip(f"{CHROMIUM} does not start under playwright: {str(error).splitlines()[0]}")
-        yield launched
-        launched.close()
+    with sync_api.sync_playwright() as running:
+        yield running
+
+
+def _launch(playwright, **options):
+    try:
+        return playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"], **options)
+    except sync_api.Error as error:
+        pytest.skip(f"{CHROMIUM} does not start under playwright: {str(error).splitlines()[0]}")
+
+
+@pytest.fixture(scope="module")
+def browser(playwright):
+    launched = _launch(playwright)
+    yield launched
+    launched.close()
+
+
+NO_COLOR_FONTS = """<?xml version="1.0"?>
+<!DOCTYPE fontconfig SYSTEM "fonts.dtd">
+<fontconfig>
+  <include ignore_missing="yes">/etc/fonts/fonts.conf</include>
+  <selectfont><rejectfont><pattern><patelt name="color"><bool>true</bool></patelt></pattern></rejectfont></selectfont>
+</fontconfig>
+"""
+GLYPHS = r"""
+(symbols) => {
+  const style = getComputedStyle(document.querySelector("td.cell"));
+  const canvas = document.createElement("canvas");
+  canvas.width = 48;
+  canvas.height = 48;
+  const context = canvas.getContext("2d", {willReadFrequently: true});
+  context.font = `${style.fontWeight} ${style.fontSize} ${style.fontFamily}`;
+  return symbols.map((symbol) => {
+    context.clearRect(0, 0, 48, 48);
+    context.fillText(symbol, 8, 32);
+    const alpha = Array.from(context.getImageData(0, 0, 48, 48).data.filter((_, index) => index % 4 === 3));
+    return {width: context.measureText(symbol).width, ink: alpha.filter(Boolean).length, pixels: alpha.join(",")};
+  });
+}
+"""
+MISSING_GLYPH = "\U0010fffd"  # private use, plane 16: no font has it, so it is drawn as whatever stands for none
+
+
+@pytest.fixture(scope="module")
+def browser_without_emoji(playwright, tmp_path_factory):
+    """Chromium with every colour font (emoji) rejected by fontconfig, as on a server or a minimal desktop."""
+    config = tmp_path_factory.mktemp("fonts") / "fonts.conf"
+    config.write_text(NO_COLOR_FONTS)
+    launched = _launch(playwright, env={**os.environ, "FONTCONFIG_FILE": str(config)})
+    yield launched
+    launched.close()
 
 
 def _open(browser, url):
@@ -91,6 +138,18 @@ def _rows(page, path, family=None):
 def test_page_loads_with_every_cell_shown(page):
     assert page.locator("#f-count").inner_text() == "7 cells shown"
     assert page.locator("#detail").is_hidden()
+
+
+def test_the_route_advice_is_the_first_section_and_in_the_first_view(page):
+    advice = page.locator("section").first
+    assert advice.get_attribute("id") == "advice"
+    top = advice.locator("table").first.bounding_box()["y"]
+    assert top < page.viewport_size["height"], "the advice table is below the first view"
+    assert "onnx-keras 1/1 from 4.9" in advice.locator("table").first.inner_text()
+    page.select_option("#f-family", "upsampling")
+    shown = advice.locator("tr[data-family]:visible")
+    assert shown.count() > 0
+    assert {row.get_attribute("data-family") for row in shown.all()} == {"upsampling"}
 
 
 def test_family_and_status_filters_hide_rows(page):
@@ -133,6 +192,22 @@ def test_clicking_a_cell_shows_its_error_stage_and_numbers(page):
     assert detail.is_hidden()
 
 
+def test_every_status_symbol_is_its_own_glyph_without_an_emoji_font(browser_without_emoji, page_url):
+    """The legend's symbols, drawn in the cells' font: each has width and ink, no two look alike, and none is drawn
+    as a character no font has (the empty box the emoji symbols were)."""
+    page, problems = _open(browser_without_emoji, page_url)
+    symbols = page.locator("#legend tbody tr td:first-child").all_inner_texts()
+    assert len(symbols) >= 11  # every status, not measured
+    *drawn, missing = page.evaluate(GLYPHS, [*symbols, MISSING_GLYPH])
+    page.close()
+    assert problems == []
+    for symbol, glyph in zip(symbols, drawn, strict=True):
+        assert glyph["width"] > 0 and glyph["ink"] > 0, f"{symbol!r} draws nothing"
+        drawn_as_missing = glyph["pixels"] == missing["pixels"]
+        assert not drawn_as_missing, f"{symbol!r} is drawn as a missing glyph"
+    assert len({glyph["pixels"] for glyph in drawn}) == len(symbols), "two status symbols look alike"
+
+
 def test_the_page_of_the_real_results_works(browser, real_page_url):
     page, problems = _open(browser, real_page_url)
     page.select_option("#f-status", "import-error")
@@ -142,5 +217,7 @@ def test_the_page_of_the_real_results_works(browser, real_page_url):
     target.click()
     text = page.locator("#detail").inner_text()
     assert "import-error" in text and error in text
+    advice = page.locator("section#advice")
+    assert advice.locator("tbody tr").count() > 20 and "opencv PR #29474" in advice.inner_text()
     page.close()
     assert problems == []

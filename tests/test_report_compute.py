@@ -9,6 +9,7 @@ from reports.builder import view
 from reports.builder.document import build_document
 from reports.builder.first_working import first_pass, first_working
 from reports.builder.rates import opencv_rates, pass_rates
+from reports.builder.route_advice import route_advice
 
 
 def _cells(statuses: dict[str, str], path: str = "tflite", **fields):
@@ -25,6 +26,7 @@ def test_pass_rates_per_column_and_per_path():
     assert rates["per_path"]["tflite"]["tf215-cv49"] == {"passed": 1, "measured": 2, "rate": 0.5}
     assert view.percent(rates["per_column"]["tf215-cv49"]) == "75%"
     assert view.fraction(rates["per_path"]["onnx-keras"]["tf215-cv49"]) == "2/2"
+    assert view.fraction({"passed": 0, "measured": 0, "rate": None}) == "–"  # never "0/0"
 
 
 def test_opencv_rates_pool_tf_versions_and_split_keras_generations():
@@ -162,3 +164,50 @@ def test_matrix_shows_rates_states_and_engines():
     groups = dict(view.unmeasured_envs(document))
     assert groups["Not installable"] == ["tf212-cv49: no numpy fits both"]
     assert any(heading.startswith("Missing") for heading in groups)
+
+
+# -- route advice -------------------------------------------------------------------------------------------------
+
+def _advice_table():
+    """Keras 2 on TF 2.15 and 2.16 k2 (pooled), Keras 3 on TF 2.19; OpenCV 4.9, 4.12, 5.0 (engines)."""
+    def routes(onnx, frozen, case="a", **fields):
+        return [cell(case, "onnx-keras", onnx, **fields), cell(case, "tf-frozen", frozen, **fields)]
+
+    return table_of(
+        results("tf215-cv49", [*routes("mismatch", "pass"), *routes("pass", "pass", "b"),
+                               cell("blob", "blob-from-image", "pass", family="preprocessing")]),
+        results("tf215-cv412", [*routes("pass", "pass"), *routes("pass", "pass", "b")], opencv="4.12.0"),
+        results("tf216-cv412-keras2", [*routes("mismatch", "pass"), *routes("pass", "pass", "b")], tf="2.16.2",
+                opencv="4.12.0"),
+        results("tf215-cv50", [*routes("pass", "pass", engine="auto"), *routes("mismatch", "pass", engine="classic"),
+                               *routes("mismatch", "mismatch", "b", engine="auto"),
+                               *routes("mismatch", "mismatch", "b", engine="classic")], opencv="5.0.0"),
+        results("tf219-cv49", routes("pass", "mismatch"), tf="2.19.1", keras="3.15.1"),
+    )
+
+
+def test_route_advice_per_case_pools_a_keras_generation_and_traces_the_engine_line():
+    entries = {(e["case"], e["keras"], e["opencv"]): e for e in route_advice(_advice_table())["cases"]}
+    assert ("blob", "Keras 2", "4.9") not in entries  # blobFromImage is no route
+    assert entries[("a", "Keras 2", "4.9")] == {
+        "family": "conv2d", "case": "a", "keras": "Keras 2", "opencv": "4.9", "route": "tf-frozen", "engine": "",
+        "since": "4.9", "at_risk": ["tf-importer"]}
+    assert entries[("a", "Keras 2", "4.12")]["route"] == "tf-frozen"  # onnx-keras fails on TF 2.16 with Keras 2
+    five = entries[("a", "Keras 2", "5.0")]
+    assert (five["route"], five["engine"], five["since"], five["at_risk"]) == ("onnx-keras", "auto", "5.0", [])
+    assert entries[("b", "Keras 2", "5.0")]["route"] is None
+    assert entries[("a", "Keras 3", "4.9")]["route"] == "onnx-keras"
+
+
+def test_route_advice_per_family_and_its_wording():
+    document = build_document(_advice_table())
+    families = {(e["keras"], e["opencv"]): e for e in document["advice"]["families"]}
+    at_49 = families[("Keras 2", "4.9")]
+    assert (at_49["route"], at_49["covered"], at_49["measured"]) == ("tf-frozen", 2, 2)
+    assert view.advice_text(at_49) == "tf-frozen 2/2 from 4.9 †"
+    assert view.advice_text(families[("Keras 2", "5.0")]) == "onnx-keras [auto] 1/2 from 5.0"
+    table = view.advice_table(document, "families")
+    assert table.header == ["family", "Keras", "4.9", "4.12", "5.0"]
+    assert table.rows == [["conv2d", "Keras 2", "tf-frozen 2/2 from 4.9 †", "tf-frozen 2/2 from 4.9 †",
+                           "onnx-keras [auto] 1/2 from 5.0"], ["conv2d", "Keras 3", "onnx-keras 1/1 from 4.9", "", ""]]
+    assert "opencv PR #29474" in view.at_risk_note(lambda text, url: text)

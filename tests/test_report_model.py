@@ -1,6 +1,7 @@
 """Report builder, first stages: env names and order, status styles, loading results files, merging a table."""
 from __future__ import annotations
 
+import colorsys
 import json
 
 import pytest
@@ -13,7 +14,8 @@ from conformance.matrix import Pair
 from reports.builder.envs import env_sort_key, version_key
 from reports.builder.load import read_baseline, read_results_dir, upgrade
 from reports.builder.merge import ExpectedEnv, merge
-from reports.builder.statuses import NOT_MEASURED, STYLES, UNKNOWN, legend, style
+from reports.builder.rates import pass_rates
+from reports.builder.statuses import NEUTRAL, NOT_MEASURED, SAFE_SYMBOLS, STYLES, UNKNOWN, legend, style
 
 # -- env names and order ------------------------------------------------------------------------------------------
 
@@ -62,6 +64,30 @@ def test_every_status_word_has_its_own_symbol_and_color():
     looks = [style(status) for status in STATUSES] + [UNKNOWN, NOT_MEASURED]
     assert len({look.symbol for look in looks}) == len(looks)
     assert len({look.color for look in looks}) == len(looks)
+
+
+def _hue_saturation(color):
+    hue, _, saturation = colorsys.rgb_to_hls(*(int(color[index:index + 2], 16) / 255 for index in (1, 3, 5)))
+    return 360 * hue, saturation
+
+
+def test_failures_are_warm_pass_is_green_and_the_rest_grey():
+    """Failures read as failure (reds, oranges, magenta, purples; no blue, no green), pass green, n/a and not
+    measured grey."""
+    for entry in legend():
+        hue, saturation = _hue_saturation(entry["color"])
+        if entry["status"] == "pass":
+            assert 90 <= hue <= 160 and saturation > 0.4, entry
+        elif entry["status"] in NEUTRAL:
+            assert saturation < 0.05, entry
+        else:
+            assert (hue >= 270 or hue <= 45) and saturation > 0.25, entry
+
+
+def test_symbols_are_letters_or_characters_every_common_font_has():
+    """No emoji: without a colour-emoji font they were empty boxes and the cells differed by tint alone."""
+    for look in [*STYLES.values(), UNKNOWN, NOT_MEASURED]:
+        assert len(look.symbol) == 1 and (look.symbol.isascii() or look.symbol in SAFE_SYMBOLS), look
 
 
 def test_unknown_and_missing_statuses_still_have_a_look():
@@ -154,6 +180,18 @@ def test_engines_of_opencv_5_are_columns_in_engine_order():
     table = table_of(results("tf219-cv50", cells, opencv="5.0.0"))
     assert [column.key for column in table.columns()] == ["tf219-cv50 classic", "tf219-cv50 new", "tf219-cv50 auto"]
     assert [column.label_parts for column in table.columns()][0] == ["2.19", "5.0", "classic"]
+
+
+def test_cells_without_an_engine_are_shown_under_every_engine_of_opencv_5():
+    """blobFromImage uses no reader: on 5.x its cell holds for each engine, so no column holds only some families."""
+    cells = [cell("conv2d-1x1", "onnx-keras", "pass", engine=engine) for engine in ("classic", "new")]
+    cells.append(cell("preprocess-mean", "blob-from-image", "mismatch", family="preprocessing"))
+    table = table_of(results("tf219-cv50", cells, opencv="5.0.0"))
+    assert [column.key for column in table.columns()] == ["tf219-cv50 classic", "tf219-cv50 new"]
+    blobs = [c for c in table.cells if c.path == "blob-from-image"]
+    assert [(c.engine, c.column) for c in blobs] == [("", "tf219-cv50 classic"), ("", "tf219-cv50 new")]
+    rates = pass_rates(table)["per_column"]
+    assert rates["tf219-cv50 new"] == {"passed": 1, "measured": 2, "rate": 0.5}
 
 
 def test_cases_grouped_by_family_in_order_of_appearance():

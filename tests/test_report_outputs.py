@@ -15,11 +15,13 @@ from reports.builder import cli
 from reports.builder.document import build_document, to_json
 from reports.builder.heatmap import heatmaps
 from reports.builder.html import support_html
-from reports.builder.markdown import diff_markdown, support_markdown
+from reports.builder.markdown import diff_markdown, support_pages
 
 REPO = Path(__file__).resolve().parents[1]
 COMMITTED_RESULTS = sorted((REPO / "reports" / "results").glob("*.json"))
 TEXT_OUTPUTS = ["DIFF.md", "SUPPORT.md", "support.html", "support.json"]
+PAGE_FOLDERS = ("routes", "families")  # SUPPORT.md's pages
+MARKDOWN_LIMIT = 256 * 1024  # per file: GitHub renders a page this size whole, and a diff of it stays readable
 
 
 def _sample_document(baseline=None):
@@ -40,21 +42,66 @@ def _sample_document(baseline=None):
 
 # -- Markdown -----------------------------------------------------------------------------------------------------
 
-def test_support_markdown_tables_legend_and_env_states():
-    text = support_markdown(_sample_document())
+def test_support_markdown_is_a_summary_linking_one_page_per_route():
+    pages = support_pages(_sample_document())
+    assert sorted(pages) == ["SUPPORT.md", "families/conv2d.md", "routes/onnx-keras.md", "routes/tflite.md"]
+    text = pages["SUPPORT.md"]
     assert "runs started 2026-10-02T08:00:00+00:00 to 2026-11-01T10:00:00+00:00" in text  # from the files
     assert "TensorFlow 2.15.1" in text and "OpenCV 4.9.0, 4.10.0" in text
-    assert "## tflite" in text and "## onnx-keras" in text
-    assert "| case | 2.15<br>4.9 | 2.15<br>4.10<br>partial |" in text  # 4.10 after 4.9
-    assert "| **upsampling** |  |  |" in text
-    assert "| `up-2x` | ❌ | 🧩 |" in text
-    assert "| `conv-1x1` | ✅ | · |" in text
-    assert "| **passed** | **1/2** | **0/1** |" in text
-    assert "| ❌ | mismatch |" in text and "| 💥 | crash |" in text
+    assert "[tflite](routes/tflite.md) · [onnx-keras](routes/onnx-keras.md)." in text
+    assert "| [onnx-keras](routes/onnx-keras.md) | 1/1 | – |" in text  # nothing measured: never 0/0
+    assert "| ✗ | mismatch |" in text and "| C | crash |" in text
     assert "tf212-cv412: TF 2.12 needs numpy < 2; OpenCV 4.12 needs numpy >= 2" in text
     assert "- TF 2.16 k2: OpenCV 4.9" in text
     assert "**Incomplete (" in text and "- tf215-cv410" in text
-    assert "<summary><b>tflite</b></summary>" in text
+    assert "`up-2x`" not in text  # the cases are on the route and family pages
+
+
+def test_support_markdown_opens_with_the_route_advice_per_family_linking_the_family_pages():
+    document = build_document(table_of(results("tf215-cv49", [
+        cell("up-2x", "tflite-keras", "mismatch", family="upsampling"), cell("up-2x", "tf-frozen", "pass",
+                                                                             family="upsampling"),
+        cell("conv-1x1", "tflite-keras", "pass"), cell("conv-1x1", "tf-frozen", "pass"),
+        cell("conv-3x3", "tflite-keras", "crash")])))
+    pages = support_pages(document)
+    assert sorted(pages) == ["SUPPORT.md", "families/conv2d.md", "families/upsampling.md", "routes/tf-frozen.md",
+                             "routes/tflite-keras.md"]
+    sections = re.findall(r"^## (.*)$", pages["SUPPORT.md"], re.M)
+    assert sections[0] == "Route advice"
+    assert "| [conv2d](families/conv2d.md) | Keras 2 | tflite-keras 1/2 from 4.9 |" in pages["SUPPORT.md"]
+    assert "| [upsampling](families/upsampling.md) | Keras 2 | tf-frozen 1/1 from 4.9 † |" in pages["SUPPORT.md"]
+    assert "At risk in OpenCV 5's transition" in pages["routes/tf-frozen.md"]
+    assert "At risk" not in pages["routes/tflite-keras.md"]
+    family = pages["families/conv2d.md"]
+    assert "| **conv2d** | Keras 2 | tflite-keras 1/2 from 4.9 |" in family
+    assert "| `conv-1x1` | Keras 2 | tflite-keras from 4.9 |" in family
+    assert "| `conv-3x3` | Keras 2 | none |" in family
+    assert "[opencv PR #29341](https://github.com/opencv/opencv/pull/29341)" in family
+
+
+def test_route_page_has_the_cases_and_their_first_working_version():
+    text = support_pages(_sample_document())["routes/tflite.md"]
+    assert text.startswith("# Keras → OpenCV cv2.dnn support: route tflite\n")
+    assert "[Summary](../SUPPORT.md)" in text and "✗ mismatch · S shape-mismatch" in text
+    assert "| case | 2.15<br>4.9 | 2.15<br>4.10<br>partial |" in text  # 4.10 after 4.9
+    assert "| **upsampling** |  |  |" in text
+    assert "| `up-2x` | ✗ | I |" in text
+    assert "| `conv-1x1` | ✓ | · |" in text
+    assert "| **passed** | **1/2** | **0/1** |" in text
+    assert "## First working OpenCV version" in text and "| `conv-1x1` | 4.9 |" in text
+
+
+def test_route_page_leaves_out_the_columns_where_the_route_is_not_offered():
+    document = build_document(table_of(
+        results("tf215-cv49", [cell("conv-1x1", "onnx-keras-export", "n/a"), cell("conv-1x1", "onnx-keras", "pass")]),
+        results("tf219-cv49", [cell("conv-1x1", "onnx-keras-export", "pass"), cell("conv-1x1", "onnx-keras", "pass")],
+                tf="2.19.1", keras="3.15.1")))
+    pages = support_pages(document)
+    text = pages["routes/onnx-keras-export.md"]
+    assert "| case | 2.19<br>4.9 |" in text and "2.15<br>4.9" not in text
+    assert "Not shown, every cell n/a (the TF side does not offer this route): TF 2.15 on OpenCV 4.9." in text
+    assert "| case | 2.15<br>4.9 | 2.19<br>4.9 |" in pages["routes/onnx-keras.md"]
+    assert all("0/0" not in page for page in pages.values())
 
 
 def test_diff_markdown_with_and_without_baseline():
@@ -64,7 +111,7 @@ def test_diff_markdown_with_and_without_baseline():
     text = diff_markdown(_sample_document(baseline=before))
     assert "**1 regression**" in text
     assert "## Regressions (passed before, not now)" in text
-    assert "| up-2x | tflite | tf215-cv49 | ✅ pass | ❌ mismatch | max abs error 3.94 \\| over |" in text
+    assert "| up-2x | tflite | tf215-cv49 | ✓ pass | ✗ mismatch | max abs error 3.94 \\| over |" in text
 
 
 # -- JSON and HTML ------------------------------------------------------------------------------------------------
@@ -82,7 +129,7 @@ def test_support_json_is_strict_json_with_one_cell_per_line():
 def test_html_page_is_self_contained_and_its_data_cannot_break_out():
     page = support_html(_sample_document())
     assert page.count("</script>") == 2  # the error text "</script>..." stays inside the JSON
-    assert not re.search(r"(src|href)=\"(https?:)?//", page)
+    assert not re.search(r"(src=|<link [^>]*href=)\"(https?:)?//", page)  # nothing fetched; links may lead out
     data = json.loads(re.search(r'<script type="application/json" id="report-data">(.*?)</script>', page,
                                 re.S).group(1))
     assert "</script><b>not html</b>" in data["strings"]
@@ -120,7 +167,8 @@ def test_cli_builds_everything_and_reports_each_bad_file_on_one_line(tmp_path, c
     write(tmp_path / "results", results("tf219-cv412", [], schema=7))
     assert _build(tmp_path, "--expect", "tf215-cv49,tf215-cv410") == 0
     assert sorted(path.name for path in (tmp_path / "out").iterdir()) == sorted(
-        [*TEXT_OUTPUTS, "heatmap.png", "heatmap-tflite.png"])
+        [*TEXT_OUTPUTS, "heatmap.png", "heatmap-tflite.png", "routes"])  # "tflite": no route advised, no family page
+    assert [path.name for path in (tmp_path / "out" / "routes").iterdir()] == ["tflite.md"]
     errors = capsys.readouterr().err.splitlines()
     assert any("tf215-cv410.json: invalid or truncated JSON" in line for line in errors)
     assert any("tf219-cv412.json: results schema 7 is newer than this builder reads" in line for line in errors)
@@ -186,7 +234,7 @@ def test_committed_reports_are_what_tox_e_report_makes_of_the_committed_results(
     assert cli.main(["--results-dir", "reports/results", "--out", "out",
                      "--baseline", "reports/baseline/support.json", "--expect-label", "measured"]) == 0
     out = elsewhere / "out"
-    built = sorted(file.name for file in out.iterdir())
+    built = sorted(_outputs(out))
     assert set(TEXT_OUTPUTS) | {"heatmap.png"} <= set(built)
     for file in built:
         if not file.endswith(".png"):
@@ -194,9 +242,26 @@ def test_committed_reports_are_what_tox_e_report_makes_of_the_committed_results(
     tracked = subprocess.run(["git", "ls-files", "reports"], capture_output=True, text=True, cwd=REPO).stdout.split()
     assert "reports/support.json" not in tracked and "reports/support.html" not in tracked
     kept = [name for name in built if name not in ("support.json", "support.html")]
-    assert kept == sorted(file.name for file in committed.iterdir() if file.is_file() and file.name in kept)
+    assert kept == sorted(name for name in _outputs(committed) if name not in ("support.json", "support.html")), (
+        "pages added or gone: run tox -e report")
     stale = [name for name in kept if (out / name).read_bytes() != (committed / name).read_bytes()]
     assert not stale, f"reports/{', reports/'.join(stale)} differ from a fresh build: run tox -e report"
+
+
+def _outputs(folder: Path) -> list[str]:
+    """The builder's files in a reports folder, relative to it: top-level files and the pages' folders."""
+    files = [file for file in folder.iterdir() if file.is_file() and file.name != "__init__.py"]
+    files += [file for name in PAGE_FOLDERS for file in (folder / name).glob("*") if file.is_file()]
+    return [file.relative_to(folder).as_posix() for file in files]
+
+
+def test_no_committed_markdown_file_exceeds_256_kb():
+    """SUPPORT.md was 1.2 MB, too big for GitHub to render; the builder splits it into pages under this size."""
+    files = sorted((REPO / "reports").rglob("*.md"))
+    assert files, "no Markdown under reports/"
+    too_big = [f"{file.relative_to(REPO)} ({file.stat().st_size // 1024} KB)" for file in files
+               if file.stat().st_size > MARKDOWN_LIMIT]
+    assert not too_big, f"over {MARKDOWN_LIMIT // 1024} KB: {', '.join(too_big)}"
 
 
 @pytest.mark.skipif(not COMMITTED_RESULTS, reason="no results files in reports/results")

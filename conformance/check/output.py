@@ -114,7 +114,8 @@ def report(model: str, tf_side: dict[str, Any], opencv_sides: list[dict[str, Any
            chosen: list[advice.Choice], artifacts: dict[str, dict[str, Any]]) -> dict[str, Any]:
     """report.json (docs/check.md): versions, the advice, the passing artifacts and every cell."""
     return {"schema": REPORT_SCHEMA, "model": model, "tf_side": tf_side, "opencv_sides": opencv_sides,
-            "advice": [{"opencv": c.opencv, "route": c.route, "engine": c.engine} for c in chosen],
+            "advice": [{"opencv": c.opencv, "route": c.route, "engine": c.engine, "at_risk": list(c.risks)}
+                       for c in chosen],
             "artifacts": artifacts, "cells": records}
 
 

@@ -1,7 +1,7 @@
-"""Merge `reports/results/<env>.json` into the support table: SUPPORT.md, DIFF.md, support.json, support.html
-and heatmaps (`python -m reports.builder`).
+"""Merge `reports/results/<env>.json` into the support table: SUPPORT.md and its pages (routes/, families/),
+DIFF.md, support.json, support.html and heatmaps (`python -m reports.builder`).
 
 Stages, one module each, each step one direction: load (files, schema upgrade 1 -> 2) -> merge (pure Table of
-envs, columns and cells) -> rates, first_working, diff (pure) -> document (support.json's content) -> view (what
-the pages say) -> markdown, html, heatmap (renderers) -> cli. Imports neither TensorFlow nor OpenCV.
+envs, columns and cells) -> rates, first_working, route_advice, diff (pure) -> document (support.json's content)
+-> view (what the pages say) -> markdown, html, heatmap (renderers) -> cli. Imports neither TensorFlow nor OpenCV.
 """

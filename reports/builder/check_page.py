@@ -5,6 +5,7 @@ from __future__ import annotations
 from html import escape
 from typing import Any
 
+from conformance.advice import AT_RISK
 from conformance.evidence.triage import triage_lines
 from reports.builder.html import page, section, status_class
 from reports.builder.statuses import style
@@ -33,7 +34,10 @@ def _advice_item(item: dict[str, Any]) -> str:
     if not item["route"]:
         return f"<li>OpenCV {escape(item['opencv'])}: <strong>none</strong> of the routes tried works</li>"
     engine = f" (engine {escape(item['engine'])})" if item["engine"] else ""
-    return f"<li>OpenCV {escape(item['opencv'])}: <strong>{escape(item['route'])}</strong>{engine}</li>"
+    risks = [AT_RISK[name] for name in item.get("at_risk", ()) if name in AT_RISK]
+    risk = "; at risk: " + "; ".join(f"{escape(r.fact)} (<a href=\"{escape(r.link, quote=True)}\">{escape(r.source)}"
+                                    "</a>)" for r in risks) if risks else ""
+    return f"<li>OpenCV {escape(item['opencv'])}: <strong>{escape(item['route'])}</strong>{engine}{risk}</li>"
 
 
 def _table(cells: list[dict[str, Any]], reasons: dict[str, str]) -> str:

@@ -1,6 +1,7 @@
-"""`python -m reports.builder`: results files in, SUPPORT.md, DIFF.md, support.json, support.html, heatmap.png out.
+"""`python -m reports.builder`: the support table from the results files.
 
-Every problem (a missing folder, a bad or newer file, no baseline, no matplotlib) is one line on stderr and the
+Results files in; SUPPORT.md and its pages (routes/, families/), DIFF.md, support.json, support.html and heatmaps
+out. Every problem (a missing folder, a bad or newer file, no baseline, no matplotlib) is one line on stderr and the
 build goes on with what it has; the exit code is non-zero only when nothing at all could be built.
 """
 from __future__ import annotations
@@ -17,7 +18,7 @@ from reports.builder import load
 from reports.builder.document import build_document, to_json
 from reports.builder.heatmap import heatmaps
 from reports.builder.html import support_html
-from reports.builder.markdown import diff_markdown, support_markdown
+from reports.builder.markdown import diff_markdown, support_pages
 from reports.builder.merge import ExpectedEnv, merge
 from reports.builder.view import diff_summary
 
@@ -30,12 +31,12 @@ def _one_file(name: str, render: Callable[[dict[str, Any]], str]) -> tuple[str, 
 
 OUTPUTS: tuple[tuple[str, Renderer], ...] = (  # (what it is called in messages, document -> {file name: content})
     _one_file("support.json", to_json),
-    _one_file("SUPPORT.md", support_markdown),
+    ("SUPPORT.md and its pages", support_pages),
     _one_file("DIFF.md", diff_markdown),
     _one_file("support.html", support_html),
     ("heatmaps", heatmaps),
 )
-STALE_PATTERNS = ("heatmap*.png",)  # outputs whose names depend on the data: old ones are removed first
+STALE_PATTERNS = ("heatmap*.png", "routes/*.md", "families/*.md")  # named after the data: old ones removed first
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -113,6 +114,7 @@ def write_outputs(document: dict[str, Any], out: Path) -> list[Path]:
         for file_name, content in files.items():
             file = out / file_name
             try:
+                file.parent.mkdir(parents=True, exist_ok=True)
                 if isinstance(content, bytes):
                     file.write_bytes(content)
                 else:

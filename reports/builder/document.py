@@ -15,6 +15,7 @@ from reports.builder.envs import version_key
 from reports.builder.first_working import first_working
 from reports.builder.model import Cell, Column, Env, Table
 from reports.builder.rates import opencv_rates, pass_rates
+from reports.builder.route_advice import route_advice
 from reports.builder.statuses import STYLES, UNKNOWN, legend
 
 REPORT_SCHEMA = 1
@@ -36,6 +37,7 @@ def build_document(table: Table, baseline: dict[str, Any] | None = None, baselin
         "pass_rates": pass_rates(table),
         "opencv_rates": opencv_rates(table),
         "first_working": first_working(table),
+        "advice": route_advice(table),
     }
     document["diff"] = (diff_reports(baseline, document, baseline_note) if baseline is not None
                         else no_baseline(baseline_note))

@@ -7,7 +7,6 @@ and no Software/date metadata in the PNG.
 from __future__ import annotations
 
 import io
-import re
 from collections.abc import Sequence
 from typing import Any
 
@@ -26,7 +25,7 @@ def heatmaps(document: dict[str, Any]) -> dict[str, bytes]:
         return {}
     return {
         "heatmap.png": heatmap_png(document, document["paths"]),
-        **{f"heatmap-{re.sub(r'[^A-Za-z0-9._-]', '_', path)}.png": heatmap_png(document, [path])
+        **{f"heatmap-{view.file_stem(path)}.png": heatmap_png(document, [path])
            for path in document["paths"]},
     }
 

@@ -27,7 +27,7 @@ th.case { text-align: left; position: sticky; left: 0; background: #fff; font-we
 thead th.case, tfoot th.case { background: #f6f6f6; font-family: inherit; }
 tr.family th { text-align: left; background: #eef2f7; font-weight: 600; }
 .scroll { overflow-x: auto; }
-td.cell { cursor: pointer; min-width: 1.6em; }
+td.cell { cursor: pointer; min-width: 1.6em; font-weight: 600; }
 td.cell:hover, td.cell.picked { outline: 2px solid #222; outline-offset: -2px; }
 td.dim { opacity: .15; }
 .off { display: none !important; }
@@ -194,6 +194,7 @@ def support_html(document: dict[str, Any]) -> str:
         _filters(document),
         "<aside id=\"detail\" hidden><button type=\"button\" id=\"detail-close\">close</button>"
         "<strong id=\"detail-title\"></strong><dl id=\"detail-list\"></dl></aside>",
+        section("advice", "Route advice", _advice(document)),
         section("legend", "Legend", [_text_table(view.legend_table(document)),
                                       f"<p class=\"note\">{escape(view.COLUMN_NOTE)}</p>"]),
         section("matrix", "Matrix", _matrix(document)),
@@ -269,24 +270,29 @@ def _path_rates(document: dict[str, Any]) -> list[str]:
 
 
 def _path_section(document: dict[str, Any], path: str) -> str:
+    shown, left_out = view.route_columns(document, path)
     columns = document["columns"]
     cell_index = {(cell["path"], cell["case"], cell["column"]): index for index, cell in enumerate(document["cells"])}
     rows = []
-    for row in view.grid_rows(document, path):
+    for row in view.grid_rows(document, path, shown):
         family = escape(row.family, quote=True)
         if row.case is None:
             rows.append(f"<tr class=\"family\" data-family=\"{family}\">"
-                        f"<th class=\"case\" colspan=\"{len(columns) + 1}\">{escape(row.family)}</th></tr>")
+                        f"<th class=\"case\" colspan=\"{len(shown) + 1}\">{escape(row.family)}</th></tr>")
             continue
-        cells = "".join(_cell(index, cell, cell_index) for index, cell in enumerate(row.cells))
+        cells = "".join(_cell(index, cell, cell_index) for index, cell in zip(shown, row.cells, strict=True))
         rows.append(f"<tr data-family=\"{family}\" data-case=\"{escape(row.case, quote=True)}\">"
                     f"<th class=\"case\">{escape(row.case)}</th>{cells}</tr>")
     per_column = document["pass_rates"]["per_path"][path]
     rows.append("<tr><th class=\"case\">passed</th>" + "".join(
-        f"<td data-col=\"{index}\">{view.fraction(per_column[column['key']])}</td>"
-        for index, column in enumerate(columns)) + "</tr>")
-    return section(f"path-{path}", path, [_grid_table(_column_headers(document, "case"), rows)],
-                    f" data-path=\"{escape(path, quote=True)}\"")
+        f"<td data-col=\"{index}\">{view.fraction(per_column[columns[index]['key']])}</td>" for index in shown)
+        + "</tr>")
+    note = view.left_out_note(document, left_out)
+    risk = view.route_risk_note(path, _link, escape)
+    return section(f"path-{path}", path, [*([f"<p class=\"note\">{risk}</p>"] if risk else []),
+                                          *([f"<p class=\"note\">{escape(note)}</p>"] if note else []),
+                                          _grid_table(_column_headers(document, "case", shown), rows)],
+                   f" data-path=\"{escape(path, quote=True)}\"")
 
 
 def _cell(column_index: int, cell: dict[str, Any] | None, cell_index: dict[tuple[str, str, str], int]) -> str:
@@ -323,6 +329,35 @@ def _first_working(document: dict[str, Any]) -> list[str]:
     return parts
 
 
+def _advice(document: dict[str, Any]) -> list[str]:
+    """The route to use per family, then (folded) per case; the family filter applies to both."""
+    families = view.advice_table(document, "families")
+    if not families.rows:
+        return ["<p>No route measured.</p>"]
+    cases = view.advice_table(document, "cases")
+    family_of = {entry["case"]: entry["family"] for entry in document["advice"]["cases"]}
+    risk = view.at_risk_note(_link, escape)
+    return [f"<p class=\"note\">{escape(view.ADVICE_NOTE)} {escape(view.FAMILY_ADVICE_NOTE)}</p>",
+            _advice_table(families, {row[0]: row[0] for row in families.rows}),
+            f"<details><summary>Per case ({view.plural(len(family_of), 'case')})</summary>",
+            _advice_table(cases, family_of), "</details>",
+            f"<p class=\"note\" id=\"at-risk\">{risk}</p>"]
+
+
+def _link(text: str, url: str) -> str:
+    return f"<a href=\"{escape(url, quote=True)}\">{escape(text)}</a>"
+
+
+def _advice_table(table: view.TextTable, family_of: dict[str, str]) -> str:
+    """An advice table whose rows (family or case, Keras generation, texts) the family filter hides."""
+    header = "".join(f"<th>{escape(name)}</th>" for name in table.header)
+    rows = [f"<tr data-family=\"{escape(family_of[row[0]], quote=True)}\" data-case=\"{escape(row[0], quote=True)}\">"
+            f"<th class=\"case\">{escape(row[0])}</th>" + "".join(f"<td>{escape(text)}</td>" for text in row[1:])
+            + "</tr>" for row in table.rows]
+    return (f"<div class=\"scroll\"><table class=\"text-table\"><thead><tr>{header}</tr></thead><tbody>"
+            + "".join(rows) + "</tbody></table></div>")
+
+
 def _diff(document: dict[str, Any]) -> list[str]:
     diff = document["diff"]
     parts = [f"<p>{escape(view.baseline_line(diff))}</p>"]
@@ -344,11 +379,13 @@ def _environments(document: dict[str, Any]) -> list[str]:
     return parts
 
 
-def _column_headers(document: dict[str, Any], first: str) -> str:
+def _column_headers(document: dict[str, Any], first: str, shown: Sequence[int] | None = None) -> str:
+    """The header row: `first`, then the columns (those of `shown` when given), each with its global data-col."""
+    columns = document["columns"]
     return f"<tr><th class=\"case\">{first}</th>" + "".join(
-        f"<th data-col=\"{index}\" title=\"{escape(column['key'], quote=True)}\">"
-        + "<br>".join(escape(line) for line in view.header_lines(column)) + "</th>"
-        for index, column in enumerate(document["columns"])) + "</tr>"
+        f"<th data-col=\"{index}\" title=\"{escape(columns[index]['key'], quote=True)}\">"
+        + "<br>".join(escape(line) for line in view.header_lines(columns[index])) + "</th>"
+        for index in (range(len(columns)) if shown is None else shown)) + "</tr>"
 
 
 def _grid_table(header: str, rows: Iterable[str]) -> str:
@@ -376,7 +413,7 @@ def status_class(status: str) -> str:
 def _status_css() -> str:
     colors = {status: style.color for status, style in STYLES.items()}
     colors["unknown"] = UNKNOWN.color
-    return "".join(f"\ntd.s-{status} {{ background: {color}40; }}" for status, color in colors.items()) + "\n"
+    return "".join(f"\ntd.s-{status} {{ background: {color}66; }}" for status, color in colors.items()) + "\n"
 
 
 def page_data(document: dict[str, Any]) -> dict[str, Any]:

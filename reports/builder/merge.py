@@ -1,8 +1,13 @@
-"""Merge upgraded results documents and the list of expected envs into one Table. Pure: dicts in, Table out."""
+"""Merge upgraded results documents and the list of expected envs into one Table. Pure: dicts in, Table out.
+
+On OpenCV 5.x a cell runs once per reader engine, except the cells that use no reader (blobFromImage, family
+`preprocessing`): those hold for every engine and are shown under each, so the env's columns are its engines and
+no column holds only some families.
+"""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from conformance.matrix import Pair
@@ -31,7 +36,8 @@ def merge(documents: Sequence[dict[str, Any]], expected: Sequence[ExpectedEnv] =
         cells, duplicates = _cells(document, name)
         if duplicates:
             problems.append(f"{document.get('source', name)}: {duplicates} duplicate cell(s); the last one kept")
-        measured[name] = (_measured_env(document, name, cells), cells)
+        engines = column_engines(cells)
+        measured[name] = (_measured_env(document, name, engines), under_engines(cells, engines))
     envs = [env for env, _ in measured.values()]
     envs += [_expected_env(wanted) for wanted in _unique(expected) if wanted.name not in measured]
     envs.sort(key=lambda env: env_sort_key(env.name, env.tf, env.opencv, env.keras2))
@@ -51,7 +57,21 @@ def _env_name(document: dict[str, Any]) -> str:
     return str(document.get("source", "unnamed")).removesuffix(".json")
 
 
-def _measured_env(document: dict[str, Any], name: str, cells: list[Cell]) -> Env:
+def column_engines(cells: Sequence[Cell]) -> tuple[str, ...]:
+    """An env's column engines in order: its cells' engines, without "" when it has others (OpenCV 5.x)."""
+    engines = sorted({cell.engine for cell in cells}, key=engine_sort_key)
+    return tuple(engine for engine in engines if engine or len(engines) == 1)
+
+
+def under_engines(cells: Sequence[Cell], engines: Sequence[str]) -> list[Cell]:
+    """The cells, each one without an engine shown under every engine column (in place, in engine order)."""
+    if "" in engines:
+        return list(cells)
+    return [placed for cell in cells
+            for placed in ([replace(cell, shown_under=engine) for engine in engines] if not cell.engine else [cell])]
+
+
+def _measured_env(document: dict[str, Any], name: str, engines: tuple[str, ...]) -> Env:
     tf_side = document.get("tf_side") if isinstance(document.get("tf_side"), dict) else {}
     opencv_side = document.get("opencv_side") if isinstance(document.get("opencv_side"), dict) else {}
     parsed = Pair.parse(name)
@@ -61,7 +81,7 @@ def _measured_env(document: dict[str, Any], name: str, cells: list[Cell]) -> Env
         tf=parsed.tf if parsed else minor_version(str(tf_side.get("tensorflow-cpu") or tf_side.get("tensorflow", ""))),
         opencv=parsed.opencv if parsed else minor_version(str(opencv_side.get("opencv", ""))),
         keras2=parsed.keras2 if parsed else False,
-        engines=tuple(sorted({cell.engine for cell in cells}, key=engine_sort_key)),
+        engines=engines,
         complete=document.get("complete") is True,
         not_installable=str(reason) if reason else None,
         started=str(document.get("started") or ""),

@@ -15,7 +15,7 @@ class Env:
     tf: str = ""
     opencv: str = ""
     keras2: bool = False
-    engines: tuple[str, ...] = ()  # the engines of its cells, in column order; () when it has no cells
+    engines: tuple[str, ...] = ()  # its columns' engines, in column order ("" on 4.x); () when it has no cells
     complete: bool = False
     missing: bool = False  # expected, but no results file
     not_installable: str | None = None  # why its pair could not be installed
@@ -55,6 +55,11 @@ class Env:
     def opencv_version(self) -> str:
         return str(self.opencv_side.get("opencv") or "")
 
+    @property
+    def keras_generation(self) -> str:
+        """"Keras 2" (TF <= 2.15, or tf-keras) or "Keras 3": the Keras a user of this TF side writes for."""
+        return "Keras 2" if self.keras2 or self.keras_version.startswith("2") else "Keras 3"
+
 
 @dataclass(frozen=True)
 class Column:
@@ -91,10 +96,11 @@ class Cell:
     known_reason: str = ""
     blame: str = ""  # non-pass cells measured with triage: converter | opencv | harness-unknown
     blame_evidence: str = ""
+    shown_under: str = ""  # a cell without an engine in an env with engines: the engine column it is shown in
 
     @property
     def column(self) -> str:
-        return column_key(self.env, self.engine)
+        return column_key(self.env, self.engine or self.shown_under)
 
 
 @dataclass(frozen=True)

@@ -36,8 +36,7 @@ def opencv_rates(table: Table) -> dict[str, Any]:
     for cell in filter(lambda cell: counted(cell.status), table.cells):
         column = columns[cell.column]
         label = " ".join(filter(None, (column.env.opencv, column.engine)))
-        generation = "Keras 2" if column.env.keras2 or column.env.keras_version.startswith("2") else "Keras 3"
-        for group in ("all", generation):
+        for group in ("all", column.env.keras_generation):
             count = counts.setdefault((cell.path, label, group), [0, 0])
             count[0] += cell.status == "pass"
             count[1] += 1

@@ -5,10 +5,12 @@ which rows and columns a table has, live here once. Texts are plain (no Markdown
 """
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from conformance.advice import AT_RISK, risks
 from reports.builder.diff import change_counts
 from reports.builder.envs import version_key
 from reports.builder.statuses import style
@@ -30,6 +32,15 @@ MATRIX_NOTE = ("Pass rate of each env over all its cells (per engine on OpenCV 5
 FIRST_WORKING_NOTE = ("For each case, path and TF version: the lowest OpenCV version in which the cell passes. "
                       "On OpenCV 5.x each reader engine is its own line (the 4.x versions, then 5.x with that "
                       "engine).")
+ADVICE_NOTE = ("The route to use, per Keras generation and OpenCV version: the first that passes in the order of "
+               "conformance/advice.py, which the check command (python -m conformance.check) advises from too: ONNX, "
+               "then TFLite, frozen TF graphs, quantized TFLite; on 5.x engine auto, then new, then classic; a route "
+               "at risk in OpenCV 5's transition only when no other passes. A route passes for a Keras generation "
+               "when it passes on every TF version of it measured. \"from 4.9\": the route works from OpenCV 4.9 "
+               "on, up to this version; [auto]: the OpenCV 5.x reader engine; none: no route passes.")
+FAMILY_ADVICE_NOTE = ("A family's entry is the one route that passes for the most of its cases (10/12: for 10 of "
+                      "the 12 measured), from the version where it works for all 10.")
+AT_RISK_MARK = "†"
 
 
 @dataclass(frozen=True)
@@ -52,6 +63,11 @@ def cells_by_key(document: dict[str, Any]) -> dict[CellKey, dict[str, Any]]:
     return {(cell["path"], cell["case"], cell["column"]): cell for cell in document["cells"]}
 
 
+def file_stem(name: str) -> str:
+    """A route's or family's name as a file name: characters other than letters, digits, ".", "_", "-" as "_"."""
+    return re.sub(r"[^A-Za-z0-9._-]", "_", name)
+
+
 def symbol(status: str | None) -> str:
     """The status's symbol; the not-measured symbol for None."""
     return style(status).symbol
@@ -63,8 +79,8 @@ def percent(rate: dict[str, Any]) -> str:
 
 
 def fraction(rate: dict[str, Any]) -> str:
-    """"40/59"."""
-    return f"{rate.get('passed', 0)}/{rate.get('measured', 0)}"
+    """"40/59", or "–" when nothing was measured (only n/a cells, or none)."""
+    return f"{rate['passed']}/{rate['measured']}" if rate.get("measured") else "–"
 
 
 def header_lines(column: dict[str, Any]) -> list[str]:
@@ -92,6 +108,11 @@ def data_line(document: dict[str, Any]) -> str:
     return (f"measured {data['date']} (runs started {when}) in {plural(len(data['files']), 'results file')}; "
             f"TensorFlow {', '.join(versions['tensorflow']) or '?'}, Keras {', '.join(versions['keras']) or '?'}, "
             f"OpenCV {', '.join(versions['opencv']) or '?'}")
+
+
+def legend_line(document: dict[str, Any]) -> str:
+    """The legend on one line: "✓ pass · ✗ mismatch · ..."."""
+    return " · ".join(f"{entry['symbol']} {entry['status']}" for entry in document["statuses"])
 
 
 def legend_table(document: dict[str, Any]) -> TextTable:
@@ -178,9 +199,38 @@ def unmeasured_envs(document: dict[str, Any]) -> list[tuple[str, list[str]]]:
     return groups
 
 
-def grid_rows(document: dict[str, Any], path: str) -> list[GridRow]:
-    """One path's table: per family a heading row, then its cases with a cell (or None) per column."""
-    columns = document["columns"]
+def route_columns(document: dict[str, Any], path: str) -> tuple[list[int], list[int]]:
+    """The columns (indexes into the document's) a path's table shows, and those it leaves out: the ones where
+    every cell of the path is n/a (its TF side does not offer the route). A column without any cell of the path
+    (a partial run) is shown, as not measured."""
+    present, counted = set(), set()
+    for cell in document["cells"]:
+        if cell["path"] == path:
+            present.add(cell["column"])
+            if cell["status"] != "n/a":
+                counted.add(cell["column"])
+    left_out = present - counted
+    keys = [column["key"] for column in document["columns"]]
+    return ([index for index, key in enumerate(keys) if key not in left_out],
+            [index for index, key in enumerate(keys) if key in left_out])
+
+
+def left_out_note(document: dict[str, Any], left_out: list[int]) -> str:
+    """Which n/a-only columns a path's table leaves out, by TF series: "" when none."""
+    if not left_out:
+        return ""
+    by_series: dict[str, list[str]] = {}
+    for index in left_out:
+        column = document["columns"][index]
+        by_series.setdefault(column["tf_series"], []).append(" ".join(column["label_parts"][1:]))
+    where = "; ".join(f"TF {series} on OpenCV {', '.join(labels)}" for series, labels in by_series.items())
+    return f"Not shown, every cell n/a (the TF side does not offer this route): {where}."
+
+
+def grid_rows(document: dict[str, Any], path: str, shown: list[int] | None = None) -> list[GridRow]:
+    """One path's table: per family a heading row, then its cases with a cell (or None) per shown column (all
+    columns when `shown` is None)."""
+    columns = [document["columns"][index] for index in shown] if shown is not None else document["columns"]
     cells = cells_by_key(document)
     rows = []
     for group in document["families"]:
@@ -215,6 +265,47 @@ def first_working_text(entries: list[dict[str, Any]]) -> str:
     if len(set(texts)) <= 1:
         return texts[0] if texts else ""
     return " · ".join(f"{entry['engine'] or '4.x'} {text}" for entry, text in zip(entries, texts, strict=True))
+
+
+def at_risk_note(link: Callable[[str, str], str], text: Callable[[str], str] = str) -> str:
+    """The footnote of the at-risk mark: words through `text`, each upstream source through `link(words, url)`."""
+    facts = "; ".join(f"{text(risk.fact)} ({link(risk.source, risk.link)})" for risk in AT_RISK.values())
+    return text(f"{AT_RISK_MARK} at risk: the route is read by the TF importer or uses engine classic, and may stop "
+                "working in a later OpenCV 5.x (a case so marked passes through no other route): ") + facts + "."
+
+
+def route_risk_note(path: str, link: Callable[[str, str], str], text: Callable[[str], str] = str) -> str:
+    """A route at risk in OpenCV 5's transition, and why (each source through `link`); "" for one that survives."""
+    facts = "; ".join(f"{text(AT_RISK[name].fact)} ({link(AT_RISK[name].source, AT_RISK[name].link)})"
+                      for name in risks((path, "")))
+    if not facts:
+        return ""
+    return text(f"At risk in OpenCV 5's transition (the advice takes {path} only when no other route passes): ") + (
+        f"{facts}.")
+
+
+def advice_text(entry: dict[str, Any]) -> str:
+    """"onnx-keras from 4.11", "onnx-keras [auto] 9/12 from 4.11", "tf-frozen from 4.7 †", "none"."""
+    if entry["route"] is None:
+        return "none"
+    return " ".join(filter(None, [
+        entry["route"], f"[{entry['engine']}]" if entry["engine"] else "",
+        f"{entry['covered']}/{entry['measured']}" if "covered" in entry else "",
+        f"from {entry['since']}", AT_RISK_MARK if entry["at_risk"] else ""]))
+
+
+def advice_table(document: dict[str, Any], kind: str, family: str | None = None) -> TextTable:
+    """The advice of `kind` ("families" or "cases", only those of `family` when given): a row per family or case
+    and Keras generation, a column per OpenCV version; "" where it was not measured."""
+    entries = [entry for entry in document["advice"][kind] if family is None or entry["family"] == family]
+    name = "family" if kind == "families" else "case"
+    versions = sorted({entry["opencv"] for entry in document["advice"]["families"]}, key=version_key)
+    rows: dict[tuple[str, str], dict[str, str]] = {}
+    for entry in entries:
+        rows.setdefault((entry[name], entry["keras"]), {})[entry["opencv"]] = advice_text(entry)
+    return TextTable([name, "Keras", *versions],
+                     [[key, keras, *(texts.get(version, "") for version in versions)]
+                      for (key, keras), texts in rows.items()])
 
 
 def diff_summary(diff: dict[str, Any]) -> str:
