@@ -7,8 +7,9 @@ recipe to the ones with an extra step; then TFLite, then frozen TensorFlow graph
 the numbers on purpose); the Keras file and a SavedModel's `saved_model.pb` never work and come at the very end. On
 5.x the default engine (`auto`) is preferred.
 
-OpenCV 5's transition comes first: a (route, engine) that may stop working in a later 5.x is AT RISK, and is chosen
-only when no other passes (so a quantized TFLite route that passes comes before a frozen graph). Two upstream facts
+OpenCV 5's transition comes next: a (route, engine) that may stop working in a later 5.x is AT RISK, and is chosen
+only when no other float route passes; quantized TFLite stays after all of them, since it gives other numbers than
+the model by design (a frozen graph that passes is advised, marked at risk, before an int8 file). Two upstream facts
 (AT_RISK): the TF importer's removal is proposed (opencv PR #29474, open), which takes every route read by
 `readNetFromTensorflow`; ENGINE_CLASSIC's removal is merged for the next 5.x (opencv PR #29341). A case whose choice
 is at risk passes only through such routes, and the choice says so.
@@ -63,13 +64,16 @@ def risks(column: Column) -> tuple[str, ...]:
                                             ("engine-classic", engine == "classic")) if applies)
 
 
-def preference(column: Column) -> tuple[bool, int, int, str]:
-    """Sort key of a (route, engine): at risk last; then its place in ROUTE_ORDER (unknown routes after, by name),
-    then the engine's."""
+QUANTIZED_ROUTES = frozenset({"tflite-float16", "tflite-dynamic-range", "tflite-int8"})
+
+
+def preference(column: Column) -> tuple[bool, bool, int, int, str]:
+    """Sort key of a (route, engine): quantized last, before them the ones at risk; then its place in ROUTE_ORDER
+    (unknown routes after, by name), then the engine's."""
     route, engine = column
     place = ROUTE_ORDER.index(route) if route in ROUTE_ORDER else len(ROUTE_ORDER)
     engine_place = ENGINE_ORDER.index(engine) if engine in ENGINE_ORDER else len(ENGINE_ORDER)
-    return bool(risks(column)), place, engine_place, route
+    return route in QUANTIZED_ROUTES, bool(risks(column)), place, engine_place, route
 
 
 @dataclass(frozen=True)

@@ -91,6 +91,17 @@ def test_route_page_has_the_cases_and_their_first_working_version():
     assert "## First working OpenCV version" in text and "| `conv-1x1` | 4.9 |" in text
 
 
+def test_a_nondeterministic_cell_is_marked_in_the_tables_and_the_legend():
+    garbage = cell("dilated", "tflite", "mismatch", error="max abs error 9e31")
+    garbage["rerun"] = {"status": "mismatch", "stage": "compare", "error": "max abs error 8e13", "metrics": None}
+    document = build_document(table_of(results("tf215-cv412", [garbage, cell("conv-1x1", "tflite", "mismatch")],
+                                               opencv="4.12.0")), None, "no baseline")
+    text = support_pages(document)["routes/tflite.md"]
+    assert "| `dilated` | ✗~ |" in text and "| `conv-1x1` | ✗ |" in text and "~ nondeterministic" in text
+    assert "✗~</td>" in support_html(document) and "| ~ | nondeterministic |" in support_pages(document)["SUPPORT.md"]
+    assert [c.get("rerun") for c in document["cells"] if c["case"] == "dilated"] == ["mismatch"]
+
+
 def test_route_page_leaves_out_the_columns_where_the_route_is_not_offered():
     document = build_document(table_of(
         results("tf215-cv49", [cell("conv-1x1", "onnx-keras-export", "n/a"), cell("conv-1x1", "onnx-keras", "pass")]),

@@ -108,6 +108,7 @@ def cell_record(cell: Cell) -> dict[str, Any]:
         "column": cell.column, "status": cell.status, "stage": cell.stage, "error": cell.error,
         "metrics": cell.metrics, "tolerance": cell.tolerance, "outcome": cell.outcome,
         "known_reason": cell.known_reason, "blame": cell.blame, "blame_evidence": cell.blame_evidence,
+        **({"rerun": cell.rerun} if cell.rerun else {}),
     }
 
 

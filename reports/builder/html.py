@@ -300,7 +300,7 @@ def _cell(column_index: int, cell: dict[str, Any] | None, cell_index: dict[tuple
         return f"<td class=\"none\" data-col=\"{column_index}\">{view.symbol(None)}</td>"
     status, index = cell["status"], cell_index[(cell["path"], cell["case"], cell["column"])]
     return (f"<td class=\"cell {status_class(status)}\" data-col=\"{column_index}\" data-cell=\"{index}\" "
-            f"data-status=\"{escape(status, quote=True)}\">{view.symbol(status)}</td>")
+            f"data-status=\"{escape(status, quote=True)}\">{view.cell_symbol(cell)}</td>")
 
 
 def _first_working(document: dict[str, Any]) -> list[str]:

@@ -177,7 +177,7 @@ def _path_table(document: dict[str, Any], path: str, shown: list[int]) -> list[s
         if row.case is None:
             rows.append([f"**{row.family}**", *([""] * len(columns))])
         else:
-            rows.append([f"`{row.case}`", *(view.symbol(cell["status"] if cell else None) for cell in row.cells)])
+            rows.append([f"`{row.case}`", *(view.cell_symbol(cell) for cell in row.cells)])
     per_column = document["pass_rates"]["per_path"][path]
     rows.append(["**passed**", *(f"**{view.fraction(per_column[column['key']])}**" for column in columns)])
     header = ["case", *("<br>".join(view.header_lines(column)) for column in columns)]

@@ -131,6 +131,7 @@ def _cell(record: dict[str, Any], env: str) -> Cell:
         known_reason=str(known.get("reason", "")) if isinstance(known, dict) else "",
         blame=str(blame.get("blame", "")) if isinstance(blame, dict) else "",
         blame_evidence=str(blame.get("evidence", "")) if isinstance(blame, dict) else "",
+        rerun=str(record["rerun"].get("status", "")) if isinstance(record.get("rerun"), dict) else "",
     )
 
 

@@ -97,6 +97,7 @@ class Cell:
     blame: str = ""  # non-pass cells measured with triage: converter | opencv | harness-unknown
     blame_evidence: str = ""
     shown_under: str = ""  # a cell without an engine in an env with engines: the engine column it is shown in
+    rerun: str = ""  # a nondeterministic cell: the status of its second run in a fresh worker
 
     @property
     def column(self) -> str:

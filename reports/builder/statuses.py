@@ -38,6 +38,9 @@ STYLES: dict[str, StatusStyle] = {
 }
 UNKNOWN = StatusStyle("?", "#4d4d4d", "a status word this report builder does not know")
 NOT_MEASURED = StatusStyle("·", "#f2f2f2", "not measured (the env's run is incomplete or did not select the cell)")
+# after a cell's symbol: a second run in a fresh worker told otherwise (conformance.judging.verdict.with_rerun)
+NONDETERMINISTIC = StatusStyle("~", "#000000", "nondeterministic: a second run in a fresh worker gave another status "
+                               "or other numbers (the symbol is the first run's; never counted as a pass)")
 NEUTRAL = ("n/a", "not measured")  # neither pass nor failure: grey
 
 STATUS_ORDER: tuple[str, ...] = STATUSES

@@ -13,7 +13,7 @@ from typing import Any
 from conformance.advice import AT_RISK, risks
 from reports.builder.diff import change_counts
 from reports.builder.envs import version_key
-from reports.builder.statuses import style
+from reports.builder.statuses import NONDETERMINISTIC, style
 
 CellKey = tuple[str, str, str]  # (path, case, column)
 FirstWorkingRow = tuple[str, str | None, list[str]]  # (family, case or None for the family's heading, texts)
@@ -73,6 +73,13 @@ def symbol(status: str | None) -> str:
     return style(status).symbol
 
 
+def cell_symbol(cell: dict[str, Any] | None) -> str:
+    """A cell's symbol: its status's, marked when the cell is nondeterministic; not measured for None."""
+    if cell is None:
+        return symbol(None)
+    return symbol(cell["status"]) + (NONDETERMINISTIC.symbol if cell.get("rerun") else "")
+
+
 def percent(rate: dict[str, Any]) -> str:
     """"68%", or "–" when nothing was measured."""
     return "–" if not rate.get("measured") else f"{100 * rate['passed'] / rate['measured']:.0f}%"
@@ -111,13 +118,18 @@ def data_line(document: dict[str, Any]) -> str:
 
 
 def legend_line(document: dict[str, Any]) -> str:
-    """The legend on one line: "✓ pass · ✗ mismatch · ..."."""
-    return " · ".join(f"{entry['symbol']} {entry['status']}" for entry in document["statuses"])
+    """The legend on one line: "✓ pass · ✗ mismatch · ... · ~ nondeterministic"."""
+    return " · ".join(f"{symbol} {status}" for symbol, status, _ in legend_rows(document))
 
 
 def legend_table(document: dict[str, Any]) -> TextTable:
-    return TextTable(["", "status", "meaning"],
-                     [[entry["symbol"], entry["status"], entry["meaning"]] for entry in document["statuses"]])
+    return TextTable(["", "status", "meaning"], [list(row) for row in legend_rows(document)])
+
+
+def legend_rows(document: dict[str, Any]) -> list[tuple[str, str, str]]:
+    """(symbol, status, meaning) of every status, then the nondeterministic mark."""
+    rows = [(entry["symbol"], entry["status"], entry["meaning"]) for entry in document["statuses"]]
+    return [*rows, (NONDETERMINISTIC.symbol, "nondeterministic", NONDETERMINISTIC.meaning)]
 
 
 def matrix_table(document: dict[str, Any], engine_separator: str) -> TextTable | None:
