@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from conformance.evidence.triage import formulaic_evidence
-from conformance.judging.verdict import summarize
+from conformance.judging.verdict import Verdict, summarize
 from conformance.schema import RESULTS_SCHEMA
 from model_zoo.store import write_atomically
 
@@ -147,6 +147,14 @@ class ResultsFile:
             self._journal.close()
             self._journal = None
         journal_of(self.file).unlink(missing_ok=True)
+
+
+def rerun_fields(rerun: Verdict | None) -> dict[str, Any] | None:
+    """A nondeterministic cell's second run as its record keeps it."""
+    if rerun is None:
+        return None
+    return {"status": rerun.status, "stage": rerun.stage, "error": rerun.error,
+            "metrics": None if rerun.metrics is None else rerun.metrics.as_dict()}
 
 
 def started_now() -> str:

@@ -17,7 +17,7 @@ from conformance.judging.cell import Cell, Judge
 from conformance.judging.verdict import NOT_APPLICABLE, Verdict, failed
 from conformance.measure import measure, triage_cell, write_cell_bundle
 from conformance.opencv.side import OpenCVSide
-from conformance.results import CellRecord
+from conformance.results import CellRecord, rerun_fields
 from model_zoo.export import Route
 from model_zoo.store import ArtifactStore, Export, Reference
 
@@ -107,7 +107,8 @@ def _cell(reference: Reference, route: Route, engine: str, export: Export | Verd
         error=verdict.error, metrics=None if verdict.metrics is None else verdict.metrics.as_dict(),
         tolerance=reference.case.tolerance.max_abs, known=judgement.known, outcome=judgement.kind,
         seconds={**{k: round(v, 4) for k, v in seconds.items()}, "cell": round(time.perf_counter() - started, 4)},
-        export_cached=False, detail=verdict.detail, engine=engine, float_metrics=float_metrics, **triaged)
+        export_cached=False, detail=verdict.detail, engine=engine, float_metrics=float_metrics,
+        rerun=rerun_fields(verdict.rerun), **triaged)
     layer = _diverging_keras_layer(triaged, tf_side)
     like = None if verdict.status in ("pass", NOT_APPLICABLE) else similar.same_failure(
         route.name, engine, verdict.status, verdict.error, None if layer is None else layer[1], catalogue)

@@ -22,7 +22,7 @@ from conformance.judging.verdict import NOT_APPLICABLE, Metrics, Verdict, failed
 from conformance.measure import measure, triage_cell, write_cell_bundle
 from conformance.opencv.runner import DEFAULT_MEMORY_LIMIT_MB
 from conformance.opencv.side import OpenCVSide
-from conformance.results import CellRecord, ResultsFile
+from conformance.results import CellRecord, ResultsFile, rerun_fields
 from conformance.suite import warm
 from model_zoo.case import Case
 from model_zoo.export import Route
@@ -225,14 +225,6 @@ class ConformanceSession:
             self.results.write(complete=complete)
         if not self.settings.keep_scratch:
             shutil.rmtree(self._scratch, ignore_errors=True)
-
-
-def rerun_fields(rerun: Verdict | None) -> dict[str, Any] | None:
-    """A nondeterministic cell's second run as its record keeps it."""
-    if rerun is None:
-        return None
-    return {"status": rerun.status, "stage": rerun.stage, "error": rerun.error,
-            "metrics": None if rerun.metrics is None else rerun.metrics.as_dict()}
 
 
 def cell_message(case: Case, path: Route, engine: str, versions_line: str, verdict: Verdict,
