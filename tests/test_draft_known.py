@@ -60,3 +60,15 @@ def test_a_new_route_joins_its_siblings_entry_only_over_unjudged_failures_alike(
     # a-*: opset 18 fails alike; b's flaky entry would accept opset 18's pass, but a pass needs no entry;
     # onnx-keras-export is n/a here, which no entry judges
     assert {index: entry.path for index, entry in widened.items()} == {0: ("onnx-keras", "onnx-opset18")}
+
+
+def test_entries_of_nondeterministic_cells_become_flaky_with_every_status_measured():
+    measured = document("2.15.1", "2.15.0", {"a-1": "import-error", "a-2": "import-error", "b": "mismatch"})
+    measured["cells"][0]["rerun"] = {"status": "forward-error"}
+    measured["cells"][2]["rerun"] = {"status": "mismatch"}  # the same status, other numbers
+    changed = draft_known.nondeterministic([measured], parse(ENTRIES))
+    assert {i: (e.statuses, e.flaky) for i, e in changed.items()} == {0: (("import-error", "forward-error"), True),
+                                                                       1: (("mismatch",), True)}
+    entries = parse(draft_known.rewrite(ENTRIES, changed, "status", "flaky"))
+    assert [(e.statuses, e.flaky, e.reason) for e in entries] == [
+        (("import-error", "forward-error"), True, "the reader refuses it"), (("mismatch",), True, "wrong numbers")]

@@ -6,6 +6,7 @@ import subprocess
 import pytest
 
 from conformance import matrix
+from conformance.schema import RESULTS_SCHEMA
 
 
 def test_every_tf_and_opencv_minor_is_paired_and_names_are_unique():
@@ -65,5 +66,5 @@ def test_an_env_that_does_not_install_gets_a_results_file_with_the_reason(tmp_pa
     written = json.loads((tmp_path / "tf212-cv47.json").read_text())
     reason = written["not_installable"]
     assert reason.startswith("x No solution found") and "unsatisfiable" in reason
-    assert written["cells"] == [] and written["complete"] and written["schema"] == 3
+    assert written["cells"] == [] and written["complete"] and written["schema"] == RESULTS_SCHEMA
     assert matrix.install_failure("") == "the env could not be installed (no output)"

@@ -6,6 +6,8 @@ import copy
 from report_samples import cell, results, table_of
 
 from reports.builder import view
+from reports.builder.baseline import trimmed
+from reports.builder.diff import diff_reports
 from reports.builder.document import build_document
 from reports.builder.first_working import first_pass, first_working
 from reports.builder.rates import opencv_rates, pass_rates
@@ -106,18 +108,89 @@ def _report(statuses: dict[str, str], env: str = "tf215-cv49", extra_env: str | 
     return build_document(table_of(*documents))
 
 
-def test_diff_regressions_fixes_changes_new_and_removed_cells():
+def _route(diff, path):
+    return next(route for route in diff["routes"] if route["path"] == path)
+
+
+def test_diff_regressions_fixes_new_and_removed_cells_per_route():
     before = _report({"a": "pass", "b": "mismatch", "c": "import-error", "d": "pass", "gone": "pass"})
     now = table_of(results("tf215-cv49", _cells({"a": "mismatch", "b": "pass", "c": "crash", "d": "pass",
                                                  "new": "timeout"})))
     diff = build_document(now, before, "baseline: support.json")["diff"]
     assert diff["note"] == "baseline: support.json"
-    assert [(r["case"], r["before"], r["after"]) for r in diff["regressions"]] == [("a", "pass", "mismatch")]
-    assert [(r["case"], r["before"], r["after"]) for r in diff["fixes"]] == [("b", "mismatch", "pass")]
-    assert [(r["case"], r["before"], r["after"]) for r in diff["changes"]] == [("c", "import-error", "crash")]
-    assert [r["case"] for r in diff["new_cells"]] == ["new"]
-    assert [r["case"] for r in diff["removed_cells"]] == ["gone"]
-    assert view.diff_summary(diff) == "1 regression, 1 fix, 1 other status change, 1 new cell, 1 removed cell"
+    route = _route(diff, "tflite")
+    # a lost pass and a failure that fails otherwise are both regressions
+    assert [(r["case"], r["before"], r["after"]) for r in route["regressions"]] == [
+        ("a", "pass", "mismatch"), ("c", "import-error", "crash")]
+    assert [(r["case"], r["before"], r["after"]) for r in route["fixes"]] == [("b", "mismatch", "pass")]
+    assert route["new_cells"] == [{"column": "tf215-cv49", "whole_column": False, "count": 1, "passed": 0,
+                                   "cases": ["new"]}]
+    assert route["removed_cells"] == [{"column": "tf215-cv49", "whole_column": False, "count": 1, "passed": 1,
+                                       "cases": ["gone"]}]
+    assert view.diff_summary(diff) == "2 regressions, 1 fix, 1 new cell, 1 removed cell"
+
+
+def test_diff_status_change_of_a_nondeterministic_cell_is_neither_regression_nor_fix():
+    before = _report({"a": "pass", "b": "mismatch", "c": "pass"})
+    before["cells"][1]["rerun"] = "pass"  # b's second run passed in the baseline
+    now = build_document(table_of(results("tf215-cv49", _cells({"a": "forward-error", "b": "pass", "c": "pass"}))),
+                         before)
+    route = _route(now["diff"], "tflite")
+    assert [r["case"] for r in route["regressions"]] == ["a"] and route["fixes"] == []
+    assert [(r["case"], r.get("rerun_before")) for r in route["nondeterministic"]] == [("b", "pass")]
+    now["cells"][0]["rerun"] = "pass"  # and if a's second run had passed, a would be nondeterministic now
+    diff = diff_reports(before, now)
+    route = _route(diff, "tflite")
+    assert route["regressions"] == [] and route["fixes"] == []
+    assert [(r["case"], r.get("rerun_after", "")) for r in route["nondeterministic"]] == [("a", "pass"), ("b", "")]
+    assert view.diff_summary(diff) == "2 nondeterministic changes"
+    blocks = view.diff_route_blocks(diff, route, lambda count: count)
+    assert blocks[0].title == "Nondeterministic"
+    assert blocks[0].table.rows[0][2:4] == ["✓ pass", "F forward-error ~"]
+
+
+def test_diff_routes_in_the_reports_order_new_and_removed_routes_marked_unchanged_ones_left_out():
+    before = build_document(table_of(results("tf215-cv49", [*_cells({"a": "pass"}, "onnx-keras"),
+                                                            *_cells({"a": "pass"}, "old-route"),
+                                                            *_cells({"a": "pass"}, "tflite")])))
+    now = table_of(results("tf215-cv49", [*_cells({"a": "pass", "b": "pass"}, "new-route"),
+                                          *_cells({"a": "pass"}, "onnx-keras"),
+                                          *_cells({"a": "mismatch"}, "tflite")]))
+    document = build_document(now, before)
+    diff = document["diff"]
+    assert [(r["path"], r["new_route"], r["removed_route"]) for r in diff["routes"]] == [
+        ("new-route", True, False), ("tflite", False, False), ("old-route", False, True)]
+    assert view.unchanged_routes(document) == ["onnx-keras"]
+    assert view.diff_overview_table(diff).rows == [["new-route (new route)", "", "", "", "2", ""],
+                                                   ["tflite", "1", "", "", "", ""],
+                                                   ["old-route (removed route)", "", "", "", "", "1"]]
+
+
+def test_diff_counts_the_cells_of_a_new_column_as_one_row():
+    before = _report({"a": "pass", "b": "pass"})
+    now = table_of(results("tf215-cv49", _cells({"a": "pass", "b": "pass", "c": "pass"})),
+                   results("tf215-cv412", _cells({"a": "pass", "b": "mismatch"}), opencv="4.12.0"))
+    diff = build_document(now, before)["diff"]
+    groups = _route(diff, "tflite")["new_cells"]
+    assert groups == [{"column": "tf215-cv49", "whole_column": False, "count": 1, "passed": 1, "cases": ["c"]},
+                      {"column": "tf215-cv412", "whole_column": True, "count": 2, "passed": 1, "cases": []}]
+    blocks = view.diff_route_blocks(diff, _route(diff, "tflite"), lambda count: count)
+    assert [block.title for block in blocks] == ["New cells"]
+    assert blocks[0].table.rows == [["the 1 new columns", "2", "1", "all the route's cases there"],
+                                    ["tf215-cv49", "1", "1", "1 case: c"]]
+
+
+def test_diff_blocks_count_a_long_list_per_status_change_before_its_first_cells():
+    before = _report({f"c{index}": "pass" for index in range(5)})
+    now = table_of(results("tf215-cv49", _cells({"c0": "mismatch", "c1": "mismatch", "c2": "crash",
+                                                 "c3": "mismatch", "c4": "pass"})))
+    diff = build_document(now, before)["diff"]
+    blocks = view.diff_route_blocks(diff, _route(diff, "tflite"), lambda count: min(count, 2))
+    assert [block.title for block in blocks] == ["Regressions", ""]
+    assert "4." in blocks[0].note and "then 2 of them one by one" in blocks[0].note
+    assert blocks[0].table.rows == [["✓ pass → ✗ mismatch", "3", "tf215-cv49 (3)"],
+                                    ["✓ pass → C crash", "1", "tf215-cv49 (1)"]]
+    assert [row[0] for row in blocks[1].table.rows] == ["c0", "c1"]
 
 
 def test_diff_lists_new_and_removed_envs_as_columns_not_cells():
@@ -127,7 +200,11 @@ def test_diff_lists_new_and_removed_envs_as_columns_not_cells():
     assert diff["new_envs"] == ["tf219-cv49"] and diff["removed_envs"] == ["tf215-cv412"]
     assert diff["new_columns"] == [{"column": "tf219-cv49", "passed": 1, "measured": 2}]
     assert diff["removed_columns"] == [{"column": "tf215-cv412", "passed": 1, "measured": 1}]
-    assert diff["new_cells"] == [] and diff["regressions"] == []
+    route = _route(diff, "tflite")  # the cells of a column only one side has count as that side's, in one group
+    assert [(g["column"], g["whole_column"], g["count"]) for g in route["new_cells"]] == [("tf219-cv49", True, 2)]
+    assert [(g["column"], g["whole_column"], g["count"]) for g in route["removed_cells"]] == [
+        ("tf215-cv412", True, 1)]
+    assert route["regressions"] == []
 
 
 def test_diff_names_version_and_state_changes_of_an_env():
@@ -145,7 +222,7 @@ def test_no_baseline_is_a_note_and_a_malformed_one_does_not_break_the_diff():
     baseline.update(data="junk", envs=[1, {"name": 2}], pass_rates=None)
     baseline["cells"].append({"column": 1})
     diff = build_document(table_of(results("tf215-cv49", _cells({"a": "mismatch"}))), baseline)["diff"]
-    assert [r["case"] for r in diff["regressions"]] == ["a"]
+    assert [r["case"] for r in _route(diff, "tflite")["regressions"]] == ["a"]
     assert diff["baseline"] == {"date": "", "files": []}
 
 
@@ -211,3 +288,12 @@ def test_route_advice_per_family_and_its_wording():
     assert table.rows == [["conv2d", "Keras 2", "tf-frozen 2/2 from 4.9 †", "tf-frozen 2/2 from 4.9 †",
                            "onnx-keras [auto] 1/2 from 5.0"], ["conv2d", "Keras 3", "onnx-keras 1/1 from 4.9", "", ""]]
     assert "opencv PR #29474" in view.at_risk_note(lambda text, url: text)
+
+
+def test_a_trimmed_baseline_gives_the_same_diff_as_the_whole_report():
+    before = _report({"a": "pass", "b": "mismatch", "gone": "pass"}, extra_env="tf215-cv412")
+    before["cells"][1]["rerun"] = "pass"
+    now = build_document(table_of(results("tf215-cv49", _cells({"a": "crash", "b": "pass", "new": "pass"}),
+                                          opencv="4.9.1")))
+    assert diff_reports(trimmed(before), now) == diff_reports(before, now)
+    assert set(trimmed(before)["cells"][1]) == {"column", "path", "case", "status", "rerun"}

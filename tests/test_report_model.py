@@ -102,7 +102,7 @@ def test_schema_1_cells_read_as_engine_empty_and_installable():
     document = results("tf215-cv49", [cell("conv2d-1x1", "tf-frozen", "pass", engine=None)], schema=1)
     del document["cells"][0]["family"]  # older records may lack optional fields too
     upgraded = upgrade(document, "tf215-cv49.json")
-    assert upgraded["schema"] == 3
+    assert upgraded["schema"] == 4
     assert upgraded["not_installable"] is None
     assert upgraded["cells"][0]["engine"] == ""
     assert "engine" not in document["cells"][0]  # the input is not changed
@@ -111,7 +111,7 @@ def test_schema_1_cells_read_as_engine_empty_and_installable():
 def test_bad_files_give_one_line_each_and_the_good_ones_are_read(tmp_path):
     good = write(tmp_path, results("tf215-cv49", [cell("conv2d-1x1", "tf-frozen", "pass")]))
     write(tmp_path, json.dumps(results("tf215-cv410", []))[:50], name="tf215-cv410")  # truncated mid-write
-    write(tmp_path, results("tf215-cv412", [], schema=4))
+    write(tmp_path, results("tf215-cv412", [], schema=5))
     write(tmp_path, results("tf219-cv412", [], schema=0))
     write(tmp_path, "[1, 2]", name="list")
     write(tmp_path, results("tf219-cv49", [cell("a", "tflite", "pass"), {"case": "b"}, "junk"]))
@@ -124,7 +124,7 @@ def test_bad_files_give_one_line_each_and_the_good_ones_are_read(tmp_path):
     assert all("\n" not in problem for problem in problems)
     by_file = {problem.split(":")[0].rsplit("/", 1)[-1]: problem for problem in problems}
     assert "truncated JSON" in by_file["tf215-cv410.json"]
-    assert "schema 4 is newer than this builder reads" in by_file["tf215-cv412.json"]
+    assert "schema 5 is newer than this builder reads" in by_file["tf215-cv412.json"]
     assert "unknown results schema 0" in by_file["tf219-cv412.json"]
     assert "not a results file" in by_file["list.json"]
     assert "2 cell record(s) without case, path or status" in by_file["tf219-cv49.json"]

@@ -12,6 +12,7 @@ import pytest
 from report_samples import cell, results, table_of, write
 
 from reports.builder import cli
+from reports.builder.diff import diff_reports
 from reports.builder.document import build_document, to_json
 from reports.builder.heatmap import heatmaps
 from reports.builder.html import support_html
@@ -121,8 +122,38 @@ def test_diff_markdown_with_and_without_baseline():
     before["cells"][0]["status"] = "pass"  # up-2x via tflite in tf215-cv49 passed before
     text = diff_markdown(_sample_document(baseline=before))
     assert "**1 regression**" in text
-    assert "## Regressions (passed before, not now)" in text
-    assert "| up-2x | tflite | tf215-cv49 | ✓ pass | ✗ mismatch | max abs error 3.94 \\| over |" in text
+    assert "| [tflite](#tflite) | 1 |  |  |  |  |" in text  # the overview links each route's section
+    assert "No change: onnx-keras." in text
+    assert "## tflite\n\n1 regression. Its table: [routes/tflite.md](routes/tflite.md)." in text
+    assert "**Regressions**: Passed before and not now, or failed before and fails otherwise now: 1." in text
+    assert "| up-2x | tf215-cv49 | ✓ pass | ✗ mismatch | max abs error 3.94 \\| over |" in text
+
+
+def _big_diff_document(routes: int, columns: int, cases: int) -> dict:
+    """A report whose every cell regressed against a baseline of as many routes, columns and cases: what an
+    OpenCV that broke everything would give at the matrix's full size."""
+    keys = [f"tf2{index:02d}-cv49" for index in range(columns)]
+    paths = [f"route-{index}" for index in range(routes)]
+
+    def report(status: str) -> dict:
+        return {"paths": paths, "columns": [{"key": key, "env": key} for key in keys], "envs": [],
+                "cells": [{"column": key, "path": path, "case": f"case-with-a-long-name-{case}", "status": status,
+                           "error": "x" * 300} for path in paths for case in range(cases) for key in keys]}
+
+    document = _sample_document()
+    document["diff"] = diff_reports(report("pass"), report("mismatch"))
+    document["paths"] = paths
+    return document
+
+
+def test_diff_markdown_stays_small_however_many_cells_changed():
+    document = _big_diff_document(routes=25, columns=55, cases=60)
+    text = diff_markdown(document)
+    assert len(text.encode()) <= MARKDOWN_LIMIT
+    assert "82500 regressions" in text and text.count("\n## route-") == 25
+    assert "By status change below, then 25 of them one by one" in text  # the first routes list 25 cells
+    assert "then none of them one by one" in text  # the budget of the file is spent: counted only
+    assert "| ✓ pass → ✗ mismatch | 3300 |" in text
 
 
 # -- JSON and HTML ------------------------------------------------------------------------------------------------

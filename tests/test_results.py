@@ -130,7 +130,7 @@ def test_resume_carries_an_interrupted_run_and_gives_back_its_records(tmp_path):
     assert not_resumed.carried == []
 
 
-@pytest.mark.parametrize("content, complaint", [("{", "not valid JSON"), ('{"schema": 4}', "results schema 4")])
+@pytest.mark.parametrize("content, complaint", [("{", "not valid JSON"), ('{"schema": 5}', "results schema 5")])
 def test_a_file_that_cannot_be_built_on_stops_a_resume_or_a_selection_clearly(tmp_path, content, complaint):
     file = tmp_path / "tf215-cv49.json"
     file.write_text(content)
@@ -149,7 +149,7 @@ def test_committed_cells_are_compact_rounded_and_free_of_this_machines_paths(tmp
         "known": "kf-12345678"}
     document = results.committed({"cells": [cell]})
     (compact,) = document["cells"]
-    assert compact["error"] == "ConverterError: bad.site-packages/keras/a.py:1: op; m.pb"
+    assert document["shared"][compact["error"]] == "ConverterError: bad.site-packages/keras/a.py:1: op; m.pb"
     assert compact["metrics"] == {"max_abs": 0.1235}
     assert not {"seconds", "detail", "bundle", "export_cached", "engine", "stage"} & set(compact)
     assert results.expanded(compact)["engine"] == "" and results.expanded(compact)["case"] == compact["case"]
@@ -171,6 +171,23 @@ def test_trace_counters_are_not_committed():
     again = "loc(fused[\"Squeeze:\", \"case/dot/Squeeze@__inference_call_134107\"] at __inference_conv2d_1_fn_9)"
     assert results.run_free(first) == results.run_free(again) == (
         "loc(fused[\"Squeeze:\", \"case/dot/Squeeze@__inference_call_N\"] at __inference_conv2d_1_fn_N)")
+
+
+def test_errors_and_blames_are_stored_once_per_file_and_read_back(tmp_path):
+    blame = {"blame": "opencv", "runtime": "onnxruntime", "runtime_max_abs": 0.0, "runtime_mean_abs": 0.0,
+             "evidence": "measured otherwise"}
+    cells = [vars(record(case=case, status="import-error")) | {"engine": engine, "error": "Node [Reshape] failed",
+                                                                 "blame": blame}
+             for case in ("a", "b") for engine in ("new", "auto")]
+    document = results.committed({"schema": results.RESULTS_SCHEMA, "env": "e", "cells": cells})
+    assert len(document["shared"]) == 2 and {c["error"] for c in document["cells"]} == {
+        results.shared_key("Node [Reshape] failed")}
+    file = tmp_path / "e.json"
+    file.write_text(results.to_text(document))
+    again = results.read(file)["cells"]
+    assert [(c["error"], c["blame"]["evidence"], c["family"]) for c in again] == [
+        ("Node [Reshape] failed", "measured otherwise", "conv2d")] * 4
+    assert results.to_text(results.committed(results.read(file))) == file.read_text()  # rewritten alike
 
 
 def test_started_follows_source_date_epoch(monkeypatch):

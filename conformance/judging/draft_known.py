@@ -3,6 +3,7 @@
     python -m conformance.judging.draft_known reports/results/*.json [--paths tflite-int8,onnx-opset18] >> draft.toml
     python -m conformance.judging.draft_known --widen reports/results/*.json   # first: siblings that fail alike
     python -m conformance.judging.draft_known --widen-tf reports/results/*.json   # new TF sides that fail alike
+    python -m conformance.judging.draft_known --flaky reports/results/*.json   # entries of nondeterministic cells
 
 `--widen` handles a new route that fails exactly like an older one: for each entry of a sibling route (SIBLINGS:
 the same converter at another opset or entry point), the new route is added to the entry's `path` when every
@@ -234,14 +235,42 @@ def widen_tf(coverage: Coverage) -> dict[int, Any]:
     return widened
 
 
-def rewrite(text: str, widened: dict[int, known_failures.KnownFailure], field: str) -> str:
-    """known_failures.toml with the `field` line of each widened entry (0-based, in file order) replaced."""
+def nondeterministic(documents: list[dict[str, Any]],
+                     entries: list[known_failures.KnownFailure]) -> dict[int, known_failures.KnownFailure]:
+    """The entries judging a nondeterministic cell (a second run in a fresh worker told otherwise: its `rerun`)
+    that do not say so yet, marked flaky with every status such cells gave; index -> new entry."""
+    place = {id(entry): index for index, entry in enumerate(entries)}
+    marked: dict[int, known_failures.KnownFailure] = {}
+    for document in documents:
+        versions = file_versions(document)
+        for cell in (cell for cell in document["cells"] if cell.get("rerun")):
+            entry = known_failures.find(entries, (cell["case"], cell["path"], cell.get("engine", "")), versions)
+            if entry is not None:
+                index = place[id(entry)]
+                current = marked.get(index, entry)
+                statuses = dict.fromkeys((*current.statuses, cell["status"], cell["rerun"]["status"]))
+                marked[index] = dataclasses.replace(current, flaky=True, status=" | ".join(statuses))
+    return {index: entry for index, entry in marked.items() if entry != entries[index]}
+
+
+def rewrite(text: str, changed: dict[int, known_failures.KnownFailure], *fields: str) -> str:
+    """known_failures.toml with the `fields` lines of each changed entry (0-based, in file order) replaced, or
+    added after its status line where it has none."""
     lines = text.splitlines(keepends=True)
-    headers = [number for number, line in enumerate(lines) if line.strip().startswith("[[known]]")]
-    for index, entry in widened.items():
-        number = next(n for n in range(headers[index], len(lines)) if lines[n].startswith(f"{field} = "))
-        value = getattr(entry, field)
-        lines[number] = f"{field} = {json.dumps(list(value) if isinstance(value, tuple) else value)}\n"
+    headers = [number for number, line in enumerate(lines) if line.strip().startswith("[[known]]")] + [len(lines)]
+    for index in sorted(changed, reverse=True):  # from the end: insertions leave earlier entries' lines in place
+        entry, block = changed[index], range(headers[index], headers[index + 1])
+        for field in fields:
+            value = getattr(entry, field)
+            if field == "status":
+                value = list(entry.statuses) if len(entry.statuses) > 1 else entry.status
+            line = f"{field} = {json.dumps(list(value) if isinstance(value, tuple) else value)}\n"
+            found = [n for n in block if lines[n].startswith(f"{field} = ")]
+            if found:
+                lines[found[0]] = line
+            else:
+                lines.insert(next(n for n in block if lines[n].startswith("status = ")) + 1, line)
+                block = range(block.start, block.stop + 1)
     return "".join(lines)
 
 
@@ -253,15 +282,20 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--widen", action="store_true", help="add new routes to their siblings' entries first")
     parser.add_argument("--widen-tf", action="store_true",
                         help="stretch entries' TF ranges over newly measured TF sides that fail alike")
+    parser.add_argument("--flaky", action="store_true",
+                        help="mark flaky the entries of cells measured nondeterministic, with every status they gave")
     options = parser.parse_args(argv)
     documents = [read(file) for file in options.files]
     documents.sort(key=lambda document: version_key(file_versions(document)[2]))
-    if options.widen or options.widen_tf:
-        field, widen = ("path", widen_routes) if options.widen else ("tf", widen_tf)
-        widened = widen(Coverage(known_failures.load(), measured_cells(documents)))
-        text = known_failures.KNOWN_FAILURES_FILE.read_text()
-        known_failures.KNOWN_FAILURES_FILE.write_text(rewrite(text, widened, field))
-        print(f"widened the {field} of {len(widened)} entries")
+    if options.widen or options.widen_tf or options.flaky:
+        entries, text = known_failures.load(), known_failures.KNOWN_FAILURES_FILE.read_text()
+        if options.flaky:
+            changed, fields = nondeterministic(documents, entries), ("status", "flaky")
+        else:
+            widen, fields = (widen_routes, ("path",)) if options.widen else (widen_tf, ("tf",))
+            changed = widen(Coverage(entries, measured_cells(documents)))
+        known_failures.KNOWN_FAILURES_FILE.write_text(rewrite(text, changed, *fields))
+        print(f"changed the {' and '.join(fields)} of {len(changed)} entries")
         return 0
     print("\n".join(draft(documents, set(options.paths.split(",")) if options.paths else None)))
     return 0

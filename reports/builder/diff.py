@@ -1,8 +1,15 @@
-"""What changed since a previous report: both sides are support.json documents. Pure.
+"""What changed since a previous report, per route: both sides are support.json documents. Pure.
 
-Cells are compared in the columns both reports have: pass -> other is a regression, other -> pass a fix,
-any other change of status a change. Columns (and envs) that only one side has are listed as such, with
-their pass counts, rather than cell by cell. Env state and version changes are listed per env.
+A cell is (column, route, case). Per route, in the report's order (routes only the baseline has come last):
+- regressions: a cell of both reports whose status changed and that does not pass now (it passed before, or it
+  fails otherwise: crash -> import-error is news too);
+- fixes: failed before, passes now;
+- nondeterministic: a status change of a cell that either side marks nondeterministic (its record has `rerun`: a
+  second run in a fresh worker told otherwise), so the change says nothing by itself; neither regression nor fix;
+- new and removed cells, per column: how many, how many pass(ed), which cases. A new env brings thousands of
+  cells, a new route or case a column's worth each: counted, not listed cell by cell.
+Columns and envs only one side has, and changes of an env's state or versions, are listed for the whole report.
+The lists here are complete (support.json holds them); the renderers decide how much of them to show.
 """
 from __future__ import annotations
 
@@ -11,6 +18,8 @@ from typing import Any
 CellKey = tuple[str, str, str]  # (column, path, case)
 COMPARED_ENV_FIELDS = ("state", "not_installable")
 IGNORED_SIDE_FIELDS = ("platform",)
+CHANGE_LISTS = ("regressions", "fixes", "nondeterministic")
+MEMBERSHIP_LISTS = ("new_cells", "removed_cells")
 
 
 def no_baseline(note: str = "") -> dict[str, Any]:
@@ -19,32 +28,62 @@ def no_baseline(note: str = "") -> dict[str, Any]:
 
 
 def diff_reports(baseline: dict[str, Any], current: dict[str, Any], note: str = "") -> dict[str, Any]:
-    """Regressions, fixes, status changes, new and removed cells, columns and envs, env changes."""
+    """Per route: regressions, fixes, nondeterministic changes, new and removed cells; then the columns, envs and
+    env changes; `counts` totals them."""
     before, after = _cells(baseline), _cells(current)
     before_columns, after_columns = _columns(baseline), _columns(current)
-    shared = {key for key in after_columns if key in before_columns}
-    changed = [(key, before[key]["status"], cell) for key, cell in after.items()
-               if key in before and before[key]["status"] != cell["status"]]
+    before_paths, after_paths = _paths(baseline, before), _paths(current, after)
+    routes: dict[str, dict[str, Any]] = {
+        path: {"path": path, "new_route": path not in before_paths, "removed_route": path not in after_paths,
+               **{name: [] for name in CHANGE_LISTS}}
+        for path in [*after_paths, *(path for path in before_paths if path not in after_paths)]}
+    for key, cell in after.items():
+        was = before.get(key)
+        if was is None or was["status"] == cell["status"]:
+            continue
+        kind = ("nondeterministic" if was.get("rerun") or cell.get("rerun")
+                else "fixes" if cell["status"] == "pass" else "regressions")
+        routes[key[1]][kind].append(_change(was, cell))
+    for name, cells, other, own_columns, other_columns in (
+            ("new_cells", after, before, after_columns, before_columns),
+            ("removed_cells", before, after, before_columns, after_columns)):
+        only_here: dict[str, list[dict[str, Any]]] = {path: [] for path in routes}
+        for key, cell in cells.items():
+            if key not in other:
+                only_here[key[1]].append(cell)
+        for path, route in routes.items():
+            route[name] = _membership(only_here[path], list(own_columns), other_columns)
     data = _dict(baseline.get("data"))
-    return {
+    diff = {
         "baseline": {"date": str(data.get("date", "")), "files": _list(data.get("files"))},
         "note": note,
-        "regressions": [_change(was, cell) for _, was, cell in changed if was == "pass"],
-        "fixes": [_change(was, cell) for _, was, cell in changed if cell["status"] == "pass"],
-        "changes": [_change(was, cell) for _, was, cell in changed if "pass" not in (was, cell["status"])],
-        "new_cells": [_where(cell) for key, cell in after.items() if key not in before and key[0] in shared],
-        "removed_cells": [_where(cell) for key, cell in before.items() if key not in after and key[0] in shared],
+        "routes": [route for route in routes.values() if route_counts(route)],
         "new_columns": [_column(key, current) for key in after_columns if key not in before_columns],
         "removed_columns": [_column(key, baseline) for key in before_columns if key not in after_columns],
         "new_envs": [name for name in _measured_envs(current) if name not in _measured_envs(baseline)],
         "removed_envs": [name for name in _measured_envs(baseline) if name not in _measured_envs(current)],
         "env_changes": _env_changes(baseline, current),
     }
+    return {**diff, "counts": change_counts(diff)}
+
+
+def route_counts(route: dict[str, Any]) -> dict[str, int]:
+    """A route's changes: cells per list (new and removed cells summed over their columns), non-zero only."""
+    counts = {name: len(route[name]) for name in CHANGE_LISTS}
+    counts |= {name: sum(group["count"] for group in route[name]) for name in MEMBERSHIP_LISTS}
+    return {name: count for name, count in counts.items() if count}
 
 
 def change_counts(diff: dict[str, Any]) -> dict[str, int]:
-    """How many entries each list of the diff has; {} when there is no baseline."""
-    return {name: len(value) for name, value in diff.items() if isinstance(value, list)}
+    """The diff's totals: cells per list over every route, then columns, envs and env changes; {} when there is
+    no baseline."""
+    if diff.get("baseline") is None:
+        return {}
+    totals = {name: sum(route_counts(route).get(name, 0) for route in diff["routes"])
+              for name in (*CHANGE_LISTS, *MEMBERSHIP_LISTS)}
+    totals |= {name: len(diff[name]) for name in ("new_columns", "removed_columns", "new_envs", "removed_envs",
+                                                   "env_changes")}
+    return totals
 
 
 def _cells(document: dict[str, Any]) -> dict[CellKey, dict[str, Any]]:
@@ -59,17 +98,39 @@ def _columns(document: dict[str, Any]) -> dict[str, dict[str, Any]]:
             if isinstance(column, dict) and isinstance(column.get("key"), str)}
 
 
+def _paths(document: dict[str, Any], cells: dict[CellKey, dict[str, Any]]) -> list[str]:
+    """The report's routes in its order, then any route only its cells name."""
+    listed = [path for path in _list(document.get("paths")) if isinstance(path, str)]
+    return list(dict.fromkeys([*listed, *(path for _, path, _ in cells)]))
+
+
 def _measured_envs(document: dict[str, Any]) -> list[str]:
     return list(dict.fromkeys(str(column.get("env", key)) for key, column in _columns(document).items()))
 
 
-def _where(cell: dict[str, Any]) -> dict[str, str]:
-    return {"column": cell["column"], "path": cell["path"], "case": cell["case"], "status": cell["status"]}
+def _membership(cells: list[dict[str, Any]], column_order: list[str],
+                other_columns: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
+    """Cells only one side has, per column (in the side's column order): how many, how many pass, and their
+    cases, except in a column the other side lacks (`whole_column`: then they are all of the route's cases there)."""
+    groups: dict[str, dict[str, Any]] = {}
+    for cell in cells:
+        whole = cell["column"] not in other_columns
+        group = groups.setdefault(cell["column"], {"column": cell["column"], "whole_column": whole,
+                                                   "count": 0, "passed": 0, "cases": []})
+        group["count"] += 1
+        group["passed"] += cell["status"] == "pass"
+        if not whole:
+            group["cases"].append(cell["case"])
+    rank = {column: index for index, column in enumerate(column_order)}
+    return sorted(groups.values(), key=lambda group: rank.get(group["column"], len(rank)))
 
 
-def _change(was: str, cell: dict[str, Any]) -> dict[str, str]:
-    return {"column": cell["column"], "path": cell["path"], "case": cell["case"], "before": was,
-            "after": cell["status"], "error": str(cell.get("error", ""))}
+def _change(was: dict[str, Any], cell: dict[str, Any]) -> dict[str, Any]:
+    change = {"column": cell["column"], "path": cell["path"], "case": cell["case"], "before": was["status"],
+              "after": cell["status"], "error": str(cell.get("error", ""))}
+    reruns = {side: str(record["rerun"]) for side, record in (("rerun_before", was), ("rerun_after", cell))
+              if record.get("rerun")}
+    return change | reruns
 
 
 def _column(key: str, document: dict[str, Any]) -> dict[str, Any]:

@@ -13,6 +13,7 @@ from html import escape
 from typing import Any
 
 from reports.builder import view
+from reports.builder.diff import route_counts
 from reports.builder.envs import version_key
 from reports.builder.statuses import STATUS_ORDER, STYLES, UNKNOWN
 
@@ -359,14 +360,29 @@ def _advice_table(table: view.TextTable, family_of: dict[str, str]) -> str:
 
 
 def _diff(document: dict[str, Any]) -> list[str]:
+    """The diff as in DIFF.md, every route folded in its own details element, with view.DIFF_ROWS_PER_LIST cells of
+    each list shown (the rest counted; all in support.json)."""
     diff = document["diff"]
     parts = [f"<p>{escape(view.baseline_line(diff))}</p>"]
     if diff["baseline"] is None:
         return parts
-    parts.append(f"<p><strong>{escape(view.diff_summary(diff))}</strong></p>")
-    for title, rows, header, texts in view.diff_tables(diff):
-        if rows:
-            parts += [f"<h3>{escape(title)}</h3>", _text_table(view.TextTable(header, [texts(row) for row in rows]))]
+    parts += [f"<p><strong>{escape(view.diff_summary(diff))}</strong></p>",
+              f"<p class=\"note\">{escape(view.DIFF_NOTE)}</p>"]
+    if diff["routes"]:
+        parts.append(_text_table(view.diff_overview_table(diff)))
+    if unchanged := view.unchanged_routes(document):
+        parts.append(f"<p>No change: {escape(', '.join(unchanged))}.</p>")
+    for route in diff["routes"]:
+        parts.append(f"<details><summary>{escape(view.route_title(route))}: "
+                     f"{escape(view.counts_text(route_counts(route)))}</summary>")
+        for block in view.diff_route_blocks(diff, route, lambda count: min(count, view.DIFF_ROWS_PER_LIST)):
+            text = " ".join(filter(None, [f"<strong>{escape(block.title)}</strong>:" if block.title else "",
+                                          escape(block.note)]))
+            parts += [f"<p>{text}</p>"] if text else []
+            parts += [_text_table(block.table)] if block.table is not None else []
+        parts.append("</details>")
+    for title, table in view.diff_env_tables(diff):
+        parts += [f"<h3>{escape(title)}</h3>", _text_table(table)]
     return parts
 
 

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from conformance.judging import known_failures
-from conformance.results import expanded, with_journal
+from conformance.results import expanded, shared_in, with_journal
 from conformance.schema import RESULTS_SCHEMA
 from reports.builder.document import REPORT_SCHEMA
 
@@ -63,9 +63,11 @@ def upgrade(document: Any, source: str) -> dict[str, Any]:
     upgraded.setdefault("not_installable", None)
     if schema == 1:
         upgraded["cells"] = [{**cell, "engine": ""} if isinstance(cell, dict) else cell for cell in cells]
-    if schema == 3:  # compact: fields at their default left out, the known-failure entry named by its id
+    if schema >= 3:  # compact: fields at their default left out, the known-failure entry named by its id (and, 4,
+        # error lines and blames in `shared`)
+        upgraded = shared_in(upgraded)
         upgraded["cells"] = [{**expanded(cell), "known": known_record(cell.get("known"))} if isinstance(cell, dict)
-                             else cell for cell in cells]
+                             else cell for cell in upgraded["cells"]]
     return upgraded
 
 

@@ -10,8 +10,12 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from reports.builder import view
+from reports.builder.diff import route_counts as diff_route_counts
 
-DIFF_ROWS_SHOWN = 100  # per list in DIFF.md: a CI comment must stay readable (and under GitHub's size limit)
+# DIFF.md lists cells one by one up to these: it is posted as the nightly's job summary (1 MiB at most) and must
+# stay readable and under 256 KB (a row is about 250 bytes; the per-column counts of 25 routes x 55 columns ~80 KB)
+DIFF_ROWS_IN_FILE = 300  # over every route, in route order
+ENVIRONMENTS_TITLE = "Columns and envs"
 
 
 def support_pages(document: dict[str, Any]) -> dict[str, str]:
@@ -86,19 +90,46 @@ def route_page(path: str) -> str:
 
 
 def diff_markdown(document: dict[str, Any]) -> str:
-    """The whole DIFF.md: what changed since the baseline, to post as a CI comment."""
+    """The whole DIFF.md: what changed since the baseline, per route, to post as a CI summary. A route lists at
+    most DIFF_ROWS_PER_LIST cells of each change list and the file at most DIFF_ROWS_IN_FILE: past that a list is
+    counted per status change and column (every cell is in support.json), so the file stays under 256 KB."""
     diff = document["diff"]
     lines = [f"# {document['title']}: changes", "", f"Current data: {view.data_line(document)}.", "",
              view.baseline_line(diff)]
     if diff["baseline"] is None:
         return "\n".join(lines) + "\n"
-    lines += ["", f"**{view.diff_summary(diff)}**"]
-    for title, rows, header, texts in view.diff_tables(diff):
-        if rows:
-            lines += ["", f"## {title}", "",
-                      *_table(view.TextTable(header, [texts(row) for row in rows[:DIFF_ROWS_SHOWN]]))]
-            if len(rows) > DIFF_ROWS_SHOWN:
-                lines += ["", f"… and {len(rows) - DIFF_ROWS_SHOWN} more (see the diff in support.json)."]
+    budget = [DIFF_ROWS_IN_FILE]
+
+    def shown(count: int) -> int:
+        taken = min(count, view.DIFF_ROWS_PER_LIST, budget[0])
+        budget[0] -= taken
+        return taken
+
+    environments = view.diff_env_tables(diff)
+    titles = [view.route_title(route) for route in diff["routes"]]
+    lines += ["", f"**{view.diff_summary(diff)}**", "", view.DIFF_NOTE]
+    if titles:
+        table = view.diff_overview_table(diff)
+        rows = [[_link(row[0], f"#{_anchor(title)}"), *row[1:]] for row, title in zip(table.rows, titles, strict=True)]
+        lines += ["", *_table(view.TextTable(table.header, rows))]
+    unchanged = view.unchanged_routes(document)
+    if unchanged:
+        lines += ["", f"No change: {', '.join(unchanged)}."]
+    if environments:
+        lines += ["", f"Columns and envs: [{ENVIRONMENTS_TITLE}](#{_anchor(ENVIRONMENTS_TITLE)})."]
+    for route, title in zip(diff["routes"], titles, strict=True):
+        lines += ["", f"## {title}", "", f"{view.counts_text(diff_route_counts(route))}. "
+                  f"Its table: [routes/{view.file_stem(route['path'])}.md]({route_page(route['path'])})."
+                  if not route["removed_route"] else view.counts_text(diff_route_counts(route)) + "."]
+        for block in view.diff_route_blocks(diff, route, shown):
+            text = " ".join(filter(None, [f"**{block.title}**:" if block.title else "", block.note]))
+            lines += ["", text] if text else []
+            if block.table is not None:
+                lines += ["", *_table(block.table)]
+    if environments:
+        lines += ["", f"## {ENVIRONMENTS_TITLE}"]
+        for title, table in environments:
+            lines += ["", f"**{title}**", "", *_table(table)]
     return "\n".join(lines) + "\n"
 
 

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from conformance.advice import AT_RISK, risks
-from reports.builder.diff import change_counts
+from reports.builder.diff import change_counts, route_counts
 from reports.builder.envs import version_key
 from reports.builder.statuses import NONDETERMINISTIC, style
 
@@ -320,45 +320,154 @@ def advice_table(document: dict[str, Any], kind: str, family: str | None = None)
                       for (key, keras), texts in rows.items()])
 
 
-def diff_summary(diff: dict[str, Any]) -> str:
+DIFF_WORDS = {  # a diff list's name: (one, several)
+    "regressions": ("regression", "regressions"), "fixes": ("fix", "fixes"),
+    "nondeterministic": ("nondeterministic change", "nondeterministic changes"),
+    "new_cells": ("new cell", "new cells"), "removed_cells": ("removed cell", "removed cells"),
+    "new_columns": ("new column", "new columns"), "removed_columns": ("removed column", "removed columns"),
+    "new_envs": ("new env", "new envs"), "removed_envs": ("removed env", "removed envs"),
+    "env_changes": ("env change", "env changes")}
+DIFF_CHANGE_TITLES = {
+    "regressions": ("Regressions", "passed before and not now, or failed before and fails otherwise now"),
+    "fixes": ("Fixes", "failed before, pass now"),
+    "nondeterministic": ("Nondeterministic", f"status changes of cells a second run in a fresh worker told "
+                         f"otherwise ({NONDETERMINISTIC.symbol} after the side that says so): no regression, no fix"),
+}
+DIFF_ROWS_PER_LIST = 25  # cells a route's change list shows one by one (DIFF.md, support.html); the rest counted
+DIFF_NOTE = ("Per route, in the report's order: regressions, fixes, nondeterministic status changes, then the "
+             "cells only one report has, counted per column. Every cell of every list is in the diff of "
+             "support.json (built by tox -e report, published by the nightly).")
+
+
+@dataclass(frozen=True)
+class DiffBlock:
+    """A part of a route's diff: a title, a sentence, a table (None: the sentence says it all)."""
+
+    title: str
+    note: str
+    table: TextTable | None
+
+
+def counts_text(counts: dict[str, int]) -> str:
     """"2 regressions, 1 fix, ..." (non-zero counts only), or "no changes"."""
-    names = {"regressions": ("regression", "regressions"), "fixes": ("fix", "fixes"),
-             "changes": ("other status change", "other status changes"), "new_cells": ("new cell", "new cells"),
-             "removed_cells": ("removed cell", "removed cells"), "new_columns": ("new column", "new columns"),
-             "removed_columns": ("removed column", "removed columns"), "new_envs": ("new env", "new envs"),
-             "removed_envs": ("removed env", "removed envs"), "env_changes": ("env change", "env changes")}
-    counts = change_counts(diff)
-    parts = [f"{counts[name]} {words[counts[name] != 1]}" for name, words in names.items() if counts.get(name)]
+    parts = [f"{counts[name]} {words[counts[name] != 1]}" for name, words in DIFF_WORDS.items() if counts.get(name)]
     return ", ".join(parts) if parts else "no changes"
 
 
-def diff_tables(diff: dict[str, Any]) -> list[tuple[str, list[dict[str, Any]], list[str], Callable]]:
-    """(title, rows, header, row -> texts) for each list of the diff, in the order the reports show them."""
-    changed = ["case", "path", "column", "before", "now", "error"]
+def diff_summary(diff: dict[str, Any]) -> str:
+    """The whole diff's counts in words."""
+    return counts_text(diff.get("counts") or change_counts(diff))
 
-    def change(row):
-        return [row["case"], row["path"], row["column"], status_text(row["before"]), status_text(row["after"]),
-                shorten(row["error"])]
 
-    def where(row):
-        return [row["case"], row["path"], row["column"], status_text(row["status"])]
+def route_title(route: dict[str, Any]) -> str:
+    """"tflite", "tflite (new route)", "tflite (removed route)"."""
+    return route["path"] + (" (new route)" if route["new_route"] else " (removed route)" if route["removed_route"]
+                            else "")
 
-    def column(row):
-        return [row["column"], fraction(row)]
 
-    def env_change(row):
-        return [row["env"], row["field"], shorten(str(row["before"])), shorten(str(row["after"]))]
+def diff_overview_table(diff: dict[str, Any]) -> TextTable:
+    """A row per route with changes: its counts per list ("" for none)."""
+    names = ("regressions", "fixes", "nondeterministic", "new_cells", "removed_cells")
+    rows = []
+    for route in diff["routes"]:
+        counts = route_counts(route)
+        rows.append([route_title(route), *(str(counts[name]) if counts.get(name) else "" for name in names)])
+    return TextTable(["route", "regressions", "fixes", "nondeterministic", "new cells", "removed cells"], rows)
 
-    return [
-        ("Regressions (passed before, not now)", diff["regressions"], changed, change),
-        ("Fixes (failed before, pass now)", diff["fixes"], changed, change),
-        ("Other status changes", diff["changes"], changed, change),
-        ("New columns", diff["new_columns"], ["column", "passed"], column),
-        ("Removed columns", diff["removed_columns"], ["column", "passed before"], column),
-        ("New cells", diff["new_cells"], ["case", "path", "column", "status"], where),
-        ("Removed cells", diff["removed_cells"], ["case", "path", "column", "status before"], where),
-        ("Env changes", diff["env_changes"], ["env", "what", "before", "now"], env_change),
+
+def unchanged_routes(document: dict[str, Any]) -> list[str]:
+    """The report's routes the diff has nothing to say about."""
+    changed = {route["path"] for route in document["diff"].get("routes", [])}
+    return [path for path in document["paths"] if path not in changed]
+
+
+def diff_route_blocks(diff: dict[str, Any], route: dict[str, Any], shown: Callable[[int], int]) -> list[DiffBlock]:
+    """A route's diff as blocks: each change list (its first `shown(len)` cells, and when some are left out its
+    counts per status change), then the new and the removed cells per column."""
+    blocks = []
+    for name, (title, meaning) in DIFF_CHANGE_TITLES.items():
+        rows = route[name]
+        if not rows:
+            continue
+        count = shown(len(rows))
+        note = f"{capitalize(meaning)}: {len(rows)}."
+        if count < len(rows):
+            note += (f" By status change below, then {count if count else 'none'} of them one by one "
+                     "(all in support.json).")
+            blocks.append(DiffBlock(title, note, _transitions_table(rows)))
+            note = ""
+        if count:
+            blocks.append(DiffBlock(title if note else "", note, _changes_table(rows[:count])))
+    for side, passed in (("new", "pass"), ("removed", "passed")):
+        if groups := route[f"{side}_cells"]:
+            total = sum(group["count"] for group in groups)
+            blocks.append(DiffBlock(f"{capitalize(side)} cells",
+                                    f"{total}, counted per column (a row: the columns with the same cases).",
+                                    _membership_table(groups, side, passed, diff[f"{side}_columns"])))
+    return blocks
+
+
+def _changes_table(rows: list[dict[str, Any]]) -> TextTable:
+    def side(row: dict[str, Any], status: str, rerun: str) -> str:
+        return status_text(status) + (f" {NONDETERMINISTIC.symbol}" if row.get(rerun) else "")
+
+    return TextTable(["case", "column", "before", "now", "error"],
+                     [[row["case"], row["column"], side(row, row["before"], "rerun_before"),
+                       side(row, row["after"], "rerun_after"), shorten(row["error"], 120)] for row in rows])
+
+
+def _transitions_table(rows: list[dict[str, Any]]) -> TextTable:
+    """Cells per (before, now): how many, in which columns (with how many each)."""
+    groups: dict[tuple[str, str], dict[str, int]] = {}
+    for row in rows:
+        columns = groups.setdefault((row["before"], row["after"]), {})
+        columns[row["column"]] = columns.get(row["column"], 0) + 1
+    return TextTable(["before → now", "cells", "columns"],
+                     [[f"{status_text(before)} → {status_text(after)}", str(sum(columns.values())),
+                       shorten(", ".join(f"{column} ({count})" for column, count in columns.items()), 600)]
+                      for (before, after), columns in groups.items()])
+
+
+def _membership_table(groups: list[dict[str, Any]], side: str, passed: str,
+                      side_columns: list[dict[str, Any]]) -> TextTable:
+    """A row for the columns only this side has (all the route's cases; "the 19 new columns" when they are all of
+    `side_columns`, which the diff lists), then a row per set of cases that is the same in several columns."""
+    whole = [group for group in groups if group["whole_column"]]
+    rows = []
+    if whole:
+        names = [group["column"] for group in whole]
+        rows.append([f"the {len(names)} {side} columns" if set(names) == {row["column"] for row in side_columns}
+                     else ", ".join(names),
+                     str(sum(group["count"] for group in whole)), str(sum(group["passed"] for group in whole)),
+                     "all the route's cases there"])
+    by_cases: dict[tuple[str, ...], list[dict[str, Any]]] = {}
+    for group in groups:
+        if not group["whole_column"]:
+            by_cases.setdefault(tuple(group["cases"]), []).append(group)
+    for cases, same in by_cases.items():
+        shown = ", ".join(cases[:DIFF_CASES_SHOWN]) + (f" and {len(cases) - DIFF_CASES_SHOWN} more"
+                                                        if len(cases) > DIFF_CASES_SHOWN else "")
+        rows.append([", ".join(group["column"] for group in same), str(sum(group["count"] for group in same)),
+                     str(sum(group["passed"] for group in same)), f"{plural(len(cases), 'case')}: {shown}"])
+    return TextTable(["columns", "cells", passed, "cases"], rows)
+
+
+DIFF_CASES_SHOWN = 8  # case names in a row of new or removed cells
+
+
+def diff_env_tables(diff: dict[str, Any]) -> list[tuple[str, TextTable]]:
+    """(title, table) of the columns and envs only one side has and of the envs' changes, those with rows."""
+    def columns(rows: list[dict[str, Any]]) -> list[list[str]]:
+        return [[row["column"], fraction(row)] for row in rows]
+
+    tables = [
+        ("New columns", TextTable(["column", "passed"], columns(diff["new_columns"]))),
+        ("Removed columns", TextTable(["column", "passed before"], columns(diff["removed_columns"]))),
+        ("Env changes", TextTable(["env", "what", "before", "now"],
+                                  [[row["env"], row["field"], shorten(str(row["before"])),
+                                    shorten(str(row["after"]))] for row in diff["env_changes"]])),
     ]
+    return [(title, table) for title, table in tables if table.rows]
 
 
 def baseline_line(diff: dict[str, Any]) -> str:
