@@ -245,8 +245,8 @@ def committed(document: dict[str, Any]) -> dict[str, Any]:
         return kept
     cells, shared = shared_out([compact(cell) for cell in document["cells"]])
     families = dict(sorted({cell["case"]: cell.pop("family") for cell in cells if "family" in cell}.items()))
-    return {**{key: value for key, value in document.items() if key != "cells"}, "families": families,
-            "shared": shared, "cells": cells}
+    return {**{key: value for key, value in document.items() if key != "cells"}, "schema": RESULTS_SCHEMA,
+            "families": families, "shared": shared, "cells": cells}
 
 
 SHARED_FIELDS = ("error", "blame")

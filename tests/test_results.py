@@ -188,6 +188,8 @@ def test_errors_and_blames_are_stored_once_per_file_and_read_back(tmp_path):
     assert [(c["error"], c["blame"]["evidence"], c["family"]) for c in again] == [
         ("Node [Reshape] failed", "measured otherwise", "conv2d")] * 4
     assert results.to_text(results.committed(results.read(file))) == file.read_text()  # rewritten alike
+    older = {**document, "schema": 3}  # a schema 3 file rewritten (rejudge --write) says what it now is
+    assert results.committed(results.shared_in(older))["schema"] == results.RESULTS_SCHEMA == 4
 
 
 def test_started_follows_source_date_epoch(monkeypatch):
