@@ -55,10 +55,6 @@ class Verdict:
         if self.status not in STATUSES:
             raise ValueError(f"unknown status {self.status!r}")
 
-    @property
-    def nondeterministic(self) -> bool:
-        return self.rerun is not None
-
 
 # OpenCV ran the model (or died running it): uninitialised memory can change its numbers or status from run to run
 # (measured: dilated TFLite convolutions, max abs 9e31 in one run, 8e13 in the next). A cell failing so is run
