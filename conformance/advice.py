@@ -53,6 +53,12 @@ AT_RISK = {
                            "https://github.com/opencv/opencv/pull/29341"),
 }
 
+# Measured in the opencv-python-headless 5.0.0 wheel: no readNetFromCaffe, readNetFromDarknet nor readNetFromTorch,
+# and readNet says "Caffe importer has been removed" / "Darknet importer has been removed". No route reads them.
+ALREADY_GONE = Risk("Caffe and Darknet are already gone in OpenCV 5.0 (its readNet says \"Caffe importer has been "
+                    "removed\", \"Darknet importer has been removed\"); no route here uses them",
+                    "opencv PR #28678 \"Caffe importer cleanup\", merged", "https://github.com/opencv/opencv/pull/28678")
+
 Column = tuple[str, str]  # route, engine ("" before OpenCV 5)
 Line = Sequence[tuple[str, Mapping[Column, str]]]  # (OpenCV version, its statuses) of one case, oldest first
 

@@ -287,7 +287,8 @@ def test_route_advice_per_family_and_its_wording():
     assert table.header == ["family", "Keras", "4.9", "4.12", "5.0"]
     assert table.rows == [["conv2d", "Keras 2", "tf-frozen 2/2 from 4.9 †", "tf-frozen 2/2 from 4.9 †",
                            "onnx-keras [auto] 1/2 from 5.0"], ["conv2d", "Keras 3", "onnx-keras 1/1 from 4.9", "", ""]]
-    assert "opencv PR #29474" in view.at_risk_note(lambda text, url: text)
+    note = view.at_risk_note(lambda text, url: text)
+    assert "opencv PR #29474" in note and "Caffe and Darknet are already gone in OpenCV 5.0" in note
 
 
 def test_a_trimmed_baseline_gives_the_same_diff_as_the_whole_report():

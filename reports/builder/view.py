@@ -10,7 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from conformance.advice import AT_RISK, risks
+from conformance.advice import ALREADY_GONE, AT_RISK, risks
 from reports.builder.diff import change_counts, route_counts
 from reports.builder.envs import version_key
 from reports.builder.statuses import NONDETERMINISTIC, style
@@ -282,8 +282,10 @@ def first_working_text(entries: list[dict[str, Any]]) -> str:
 def at_risk_note(link: Callable[[str, str], str], text: Callable[[str], str] = str) -> str:
     """The footnote of the at-risk mark: words through `text`, each upstream source through `link(words, url)`."""
     facts = "; ".join(f"{text(risk.fact)} ({link(risk.source, risk.link)})" for risk in AT_RISK.values())
+    gone = f"{text(ALREADY_GONE.fact)} ({link(ALREADY_GONE.source, ALREADY_GONE.link)})"
     return text(f"{AT_RISK_MARK} at risk: the route is read by the TF importer or uses engine classic, and may stop "
-                "working in a later OpenCV 5.x (a case so marked passes through no other route): ") + facts + "."
+                "working in a later OpenCV 5.x (a case so marked passes through no other route): ") + (
+        f"{facts}. {gone}.")
 
 
 def route_risk_note(path: str, link: Callable[[str, str], str], text: Callable[[str], str] = str) -> str:
