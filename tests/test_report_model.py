@@ -146,6 +146,12 @@ def test_baseline_problems_are_notes_without_absolute_paths(tmp_path):
     assert baseline is None and "invalid or truncated JSON" in note and str(tmp_path) not in note
     (tmp_path / "support.json").write_text('{"schema": 99, "cells": [], "columns": []}')
     assert "report schema 1 (schema 99)" in read_baseline(tmp_path / "support.json")[1]
+    packed = {"columns": ["tf215-cv49"], "statuses": ["pass"], "rows": [["onnx-keras", "dense", "0"]], "rerun": []}
+    (tmp_path / "support.json").write_text(json.dumps({"schema": 1, "columns": [], "packed_cells": packed}))
+    baseline, note = read_baseline(tmp_path / "support.json")
+    assert baseline["cells"] == [{"column": "tf215-cv49", "path": "onnx-keras", "case": "dense", "status": "pass"}]
+    (tmp_path / "support.json").write_text(json.dumps({"schema": 1, "columns": [], "packed_cells": {"rows": []}}))
+    assert "malformed packed cells (KeyError" in read_baseline(tmp_path / "support.json")[1]
 
 
 # -- merging ------------------------------------------------------------------------------------------------------

@@ -2,9 +2,9 @@
 
 "The previous committed table" is the report of the results files as committed at a revision (default HEAD, so
 run it before committing new results; `--rev HEAD~1` after): this builds that report in memory and writes the part
-of its support.json the diff reads (envs, columns, pass rates per column, and per cell its column, route, case,
-status and `rerun`) to reports/baseline/support.json, which `tox -e report` diffs against. The nightly does not use
-it: it takes the previous night's published support.json.
+of its support.json the diff reads (envs, columns, pass rates per column, and each cell's status and `rerun`,
+packed: diff.packed_cells) to reports/baseline/support.json, which `tox -e report` diffs against. The nightly does
+not use it: it takes the previous night's published support.json.
 """
 from __future__ import annotations
 
@@ -16,19 +16,19 @@ from pathlib import Path
 from typing import Any
 
 from reports.builder import cli, load
+from reports.builder.diff import packed_cells
 from reports.builder.document import build_document, to_json
 from reports.builder.merge import merge
 
-DIFF_CELL_FIELDS = ("column", "path", "case", "status", "rerun")
 RESULTS = "reports/results"
 
 
 def trimmed(document: dict[str, Any]) -> dict[str, Any]:
-    """The part of a support document that diff.diff_reports reads (a baseline 1/10 of the size). Pure."""
+    """The part of a support document that diff.diff_reports reads, its cells packed. Pure."""
     return {
         **{key: document[key] for key in ("schema", "title", "data", "envs", "columns", "paths")},
         "pass_rates": {"per_column": document["pass_rates"]["per_column"]},
-        "cells": [{name: cell[name] for name in DIFF_CELL_FIELDS if name in cell} for cell in document["cells"]],
+        "packed_cells": packed_cells(document["cells"]),
     }
 
 

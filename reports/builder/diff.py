@@ -86,6 +86,39 @@ def change_counts(diff: dict[str, Any]) -> dict[str, int]:
     return totals
 
 
+ABSENT = "."  # a packed row's character for a column the (path, case) has no cell in
+
+
+def packed_cells(cells: list[dict[str, Any]]) -> dict[str, Any]:
+    """The cells as a baseline keeps them (a tenth of their size): per (path, case) one character per column, the
+    index of its status (ABSENT where it has no cell), and the `rerun` of the cells that have one."""
+    columns = list(dict.fromkeys(cell["column"] for cell in cells))
+    statuses = sorted({cell["status"] for cell in cells})
+    if len(statuses) > 36:
+        raise ValueError(f"{len(statuses)} status words do not fit one character each")
+    rank = {column: index for index, column in enumerate(columns)}
+    rows: dict[tuple[str, str], list[str]] = {}
+    for cell in cells:
+        row = rows.setdefault((cell["path"], cell["case"]), [ABSENT] * len(columns))
+        row[rank[cell["column"]]] = _DIGITS[statuses.index(cell["status"])]
+    return {"columns": columns, "statuses": statuses,
+            "rows": [[path, case, "".join(row)] for (path, case), row in rows.items()],
+            "rerun": [[cell["column"], cell["path"], cell["case"], cell["rerun"]] for cell in cells
+                      if cell.get("rerun")]}
+
+
+def unpacked_cells(packed: dict[str, Any]) -> list[dict[str, Any]]:
+    """The cells of `packed_cells`, route by route."""
+    reruns = {(column, path, case): rerun for column, path, case, rerun in packed["rerun"]}
+    return [{"column": column, "path": path, "case": case, "status": packed["statuses"][_DIGITS.index(code)],
+             **({"rerun": reruns[(column, path, case)]} if (column, path, case) in reruns else {})}
+            for path, case, codes in packed["rows"]
+            for column, code in zip(packed["columns"], codes, strict=True) if code != ABSENT]
+
+
+_DIGITS = "0123456789abcdefghijklmnopqrstuvwxyz"
+
+
 def _cells(document: dict[str, Any]) -> dict[CellKey, dict[str, Any]]:
     """Cells by (column, path, case), in the document's order."""
     return {(cell["column"], cell["path"], cell["case"]): cell for cell in _list(document.get("cells"))

@@ -14,6 +14,7 @@ from typing import Any
 from conformance.judging import known_failures
 from conformance.results import expanded, shared_in, with_journal
 from conformance.schema import RESULTS_SCHEMA
+from reports.builder.diff import unpacked_cells
 from reports.builder.document import REPORT_SCHEMA
 
 RESULTS_SCHEMAS = tuple(range(1, RESULTS_SCHEMA + 1))  # every schema conformance.schema has had
@@ -103,6 +104,11 @@ def read_baseline(path: Path | None) -> tuple[dict[str, Any] | None, str]:
     found = baseline.get("schema") if isinstance(baseline, dict) else None
     if found != REPORT_SCHEMA or isinstance(found, bool):
         return None, f"no baseline: {shown} is not a support.json of report schema {REPORT_SCHEMA} (schema {found!r})"
+    if "packed_cells" in baseline:  # a committed baseline (reports.builder.baseline)
+        try:
+            baseline = {**baseline, "cells": unpacked_cells(baseline["packed_cells"])}
+        except (KeyError, IndexError, TypeError, ValueError) as error:
+            return None, f"no baseline: {shown} has malformed packed cells ({type(error).__name__}: {error})"
     if not isinstance(baseline.get("cells"), list) or not isinstance(baseline.get("columns"), list):
         return None, f"no baseline: {shown} has no list of cells or columns"
     data = baseline.get("data") if isinstance(baseline.get("data"), dict) else {}
