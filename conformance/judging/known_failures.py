@@ -158,19 +158,32 @@ def by_id(entries: list[KnownFailure]) -> dict[str, KnownFailure]:
 
 def find(entries: list[KnownFailure], cell: CellKey, versions: Versions) -> KnownFailure | None:
     """The first entry covering the cell (case, path, engine) at these (TF, Keras, OpenCV) versions, or None."""
-    return next((e for e in _for_path(entries, cell[1]) if e.matches(cell, versions)), None)
+    return next((e for e in _candidates(entries, cell[0], cell[1]) if e.matches(cell, versions)), None)
 
 
-_BY_PATH: dict[tuple[int, ...], dict[str, list[KnownFailure]]] = {}
+_INDEXES: dict[tuple[int, ...], dict[str, tuple[dict[str, list[int]], list[int]]]] = {}
+_WILDCARDS = frozenset("*?[")
 
 
-def _for_path(entries: list[KnownFailure], path: str) -> list[KnownFailure]:
-    """The entries whose path patterns cover `path`, in file order (memoised per list of entries: a run judges
-    thousands of cells against the same few hundred entries)."""
-    by_path = _BY_PATH.setdefault(tuple(map(id, entries)), {})
+def _candidates(entries: list[KnownFailure], case: str, path: str) -> list[KnownFailure]:
+    """The entries that may cover `case` through `path`, in file order: the path's entries that name the case
+    literally, and those whose case patterns have wildcards (a run judges thousands of cells against a thousand
+    entries, all but a few dozen of which list case ids: indexed per list of entries and path, when first asked)."""
+    by_path = _INDEXES.setdefault(tuple(map(id, entries)), {})
     if path not in by_path:
-        by_path[path] = [e for e in entries if any(fnmatch.fnmatchcase(path, p) for p in e.path)]
-    return by_path[path]
+        literal: dict[str, list[int]] = {}
+        wild: list[int] = []
+        for index, entry in enumerate(entries):
+            if not any(fnmatch.fnmatchcase(path, pattern) for pattern in entry.path):
+                continue
+            if any(_WILDCARDS & set(pattern) for pattern in entry.case):
+                wild.append(index)
+            else:
+                for pattern in dict.fromkeys(entry.case):
+                    literal.setdefault(pattern, []).append(index)
+        by_path[path] = (literal, wild)
+    literal, wild = by_path[path]
+    return [entries[index] for index in sorted({*literal.get(case, ()), *wild})]
 
 
 _MINOR = re.compile(r"\d+\.\d+")
