@@ -2,7 +2,8 @@
 
     python -m model_zoo.cache size                       # per TF side and per OpenCV environment
     python -m model_zoo.cache prune --stale              # entries of cases or recipes that have changed since
-    python -m model_zoo.cache prune --unused-days 30     # TF sides and OpenCV environments unused for 30 days
+    python -m model_zoo.cache prune --unused-days 30     # TF sides (exports, fuzz, blobs) and OpenCV environments
+                                                         # unused for 30 days
     (add --dry-run to see what would go)
 
 Needs no TensorFlow: staleness is decided by the case definition fingerprint and the recipe hash.
@@ -21,6 +22,9 @@ from model_zoo.fingerprint import case_fingerprint
 from model_zoo.store import LAST_USED, MANIFEST, current_manifest, recipe_hash
 
 OPENCV_ENVS = "opencv-envs"
+# Folders holding one subfolder per TF side: the catalogue's exports, the fuzz tests' drawn configurations, TF's
+# preprocessing of the blobFromImage combinations (conformance/suite/blobs.py)
+TF_SIDE_KINDS = ("artifacts", "fuzz", "blobs")
 OPENCV_READY = "conformance-ready.json"  # conformance/opencv/install.py's marker, touched when an env is used
 
 
@@ -36,8 +40,9 @@ def human(size: int) -> str:
     raise AssertionError("unreachable")
 
 
-def tf_sides(cache: Path) -> list[Path]:
-    root = cache / "artifacts"
+def tf_sides(cache: Path, kind: str = "artifacts") -> list[Path]:
+    """The TF side folders of one of TF_SIDE_KINDS."""
+    root = cache / kind
     return sorted(folder for folder in root.iterdir() if folder.is_dir()) if root.is_dir() else []
 
 
@@ -49,11 +54,13 @@ def opencv_envs(cache: Path) -> list[Path]:
 def size_lines(cache: Path) -> list[str]:
     """One line per TF side and OpenCV environment, with its size, then the total."""
     lines, total = [], 0
-    for folder in tf_sides(cache):
+    for folder in (side for kind in TF_SIDE_KINDS for side in tf_sides(cache, kind)):
         size = folder_bytes(folder)
         total += size
         exports = sum(1 for _ in folder.glob(f"*/*/{MANIFEST}"))
-        lines.append(f"{human(size):>10}  artifacts/{folder.name} ({exports} cached exports and references)")
+        blobs = sum(1 for _ in folder.glob("*.npy"))
+        what = f"{blobs} TF preprocessing outputs" if blobs else f"{exports} cached exports and references"
+        lines.append(f"{human(size):>10}  {folder.parent.name}/{folder.name} ({what})")
     for folder in opencv_envs(cache):
         size = folder_bytes(folder)
         total += size
@@ -80,7 +87,7 @@ def stale_entries(cache: Path) -> Iterator[Path]:
 def unused_entries(cache: Path, days: float) -> Iterator[Path]:
     """TF sides and OpenCV environments whose last use is older than `days`."""
     limit = time.time() - days * 86400
-    for folder, marker in [*((side, LAST_USED) for side in tf_sides(cache)),
+    for folder, marker in [*((side, LAST_USED) for kind in TF_SIDE_KINDS for side in tf_sides(cache, kind)),
                            *((env, OPENCV_READY) for env in opencv_envs(cache))]:
         used = (folder / marker).stat().st_mtime if (folder / marker).exists() else folder.stat().st_mtime
         if used < limit:

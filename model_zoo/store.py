@@ -79,6 +79,7 @@ class ArtifactStore:
         self._keys: dict[Case, str] = {}
         self._references: dict[Case, Reference] = {}  # read once per run: seven paths share a case's reference
         self._exports: dict[tuple[Case, str], Export] = {}  # read once per run: the pool and the cells both ask
+        self._recipes: dict[str, str] = {}  # recipe_hash by route name, computed once per run
 
     def case_key(self, case: Case) -> str:
         """The case's definition fingerprint (computed once per case)."""
@@ -129,7 +130,7 @@ class ArtifactStore:
             return self._references[case]
         folder = self.root / case.id / "reference"
         manifest = current_manifest(folder, {"case": self.case_key(case)})
-        if manifest is None:
+        if manifest is None or manifest.get("refused"):
             return None
         try:
             arrays = {name: np.load(folder / name) for name in (*manifest["inputs"], *manifest["expected"])}
@@ -159,8 +160,24 @@ class ArtifactStore:
         self._references[built.case] = Reference(built.case, list(built.inputs), list(built.expected))
         return self._references[built.case]
 
+    def refused(self, case: Case) -> bool:
+        """Whether this definition of `case` was recorded as one Keras refuses to build (`save_refused`)."""
+        manifest = current_manifest(self.root / case.id / "reference", {"case": self.case_key(case)})
+        return manifest is not None and bool(manifest.get("refused"))
+
+    def save_refused(self, case: Case) -> None:
+        """Keep, in place of its reference, that Keras refuses to build this definition of `case` (a drawn
+        configuration): the next run knows it without TensorFlow."""
+        folder = self.root / case.id / "reference"
+        with _locked(folder.with_name(".reference.lock")):
+            shutil.rmtree(folder, ignore_errors=True)
+            folder.mkdir(parents=True)
+            _write_manifest(folder, {"case": self.case_key(case), "refused": True})
+
     def _export_key(self, case: Case, path: Route) -> dict[str, str]:
-        return {"case": self.case_key(case), "recipe": recipe_hash(path)}
+        if path.name not in self._recipes:  # the code does not change during a run
+            self._recipes[path.name] = recipe_hash(path)
+        return {"case": self.case_key(case), "recipe": self._recipes[path.name]}
 
     @staticmethod
     def _export(built: Any, path: Route, folder: Path, key: dict[str, str]) -> Export:

@@ -75,6 +75,16 @@ def test_the_reference_is_cached_for_the_cases_definition_and_checked(tmp_path):
     assert store.reference(case()) is None  # changed since it was written
 
 
+def test_a_refused_configuration_is_kept_for_its_definition_in_place_of_a_reference(tmp_path):
+    store = ArtifactStore(tmp_path / "cache", "tf-x")
+    assert not store.refused(case())
+    store.save_refused(case())
+    assert store.refused(case()) and store.reference(case()) is None
+    assert not store.refused(case(max_value=4.0))  # another definition: Keras has not been asked
+    store.save_reference(built(tmp_path))
+    assert not store.refused(case()) and store.reference(case()) is not None
+
+
 def test_failed_exports_are_cached_with_their_error(tmp_path):
     store = ArtifactStore(tmp_path / "cache", "tf-x")
     first = store.export(built(tmp_path), FAILING)

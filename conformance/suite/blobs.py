@@ -4,6 +4,7 @@ computed in this process), judged and recorded like any cell: family `preprocess
 """
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -14,8 +15,10 @@ from conformance.judging.cell import Cell, Judge, verdict_lines
 from conformance.judging.verdict import Verdict, compare, failed
 from conformance.opencv.runner import WorkerResult, blob_calls
 from conformance.results import CellRecord, ResultsFile
+from model_zoo.fingerprint import describe
 from model_zoo.layout import to_layout
 from model_zoo.preprocessing import FAMILY, Blob, seeded_images, tf_reference
+from model_zoo.store import write_atomically
 
 
 def opencv_blobs(python: str, blobs: list[Blob], scratch: Path, timeout: float) -> dict[str, WorkerResult]:
@@ -32,12 +35,34 @@ def opencv_blobs(python: str, blobs: list[Blob], scratch: Path, timeout: float) 
     return blob_calls(python, calls, scratch, timeout)
 
 
-def verdict_of(blob: Blob, outcome: WorkerResult) -> Verdict:
-    """OpenCV's blob against TF's preprocessing of the same images, as NCHW (the blob's layout)."""
+def verdict_of(blob: Blob, outcome: WorkerResult, references: Path) -> Verdict:
+    """OpenCV's blob against TF's preprocessing of the same images (kept in `references`), as NCHW (the blob's
+    layout)."""
     if outcome.status != "ok":
         return failed(outcome.status, outcome.stage, outcome.error, outcome.detail)
-    expected = to_layout(tf_reference(blob, seeded_images(blob)), "nchw")
+    expected = to_layout(kept_tf_reference(blob, references), "nchw")
     return compare([expected], outcome.outputs, blob.tolerance)
+
+
+def references_folder(cache_dir: Path, tf_side: dict[str, str]) -> Path:
+    """Where TF's preprocessing of the combinations is kept for this TF side: `<cache>/blobs/<TF side>`."""
+    from model_zoo.versions import cache_key
+
+    return cache_dir / "blobs" / cache_key(tf_side)
+
+
+def kept_tf_reference(blob: Blob, folder: Path) -> np.ndarray:
+    """TF's preprocessing of the blob's seeded images, computed once per definition of the combination and of the
+    code that makes it, then read from `folder`: a warm run needs no TensorFlow."""
+    code = describe(tf_reference, set()) + describe(seeded_images, set())
+    file = folder / f"{blob.id}-{hashlib.sha256((repr(blob) + code).encode()).hexdigest()[:16]}.npy"
+    try:
+        return np.load(file)
+    except (OSError, ValueError):
+        pass
+    reference = tf_reference(blob, seeded_images(blob))
+    write_atomically(file, lambda target: np.save(target, reference))
+    return reference
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,4 @@
-"""The fuzz tests' cell: build a drawn configuration, export it through one path into a scratch cache, run it in
+"""The fuzz tests' cell: build a drawn configuration, export it through one path into the fuzz cache, run it in
 the run's OpenCV worker (each reader engine on OpenCV 5), and judge it against the known failures."""
 from __future__ import annotations
 
@@ -50,9 +50,28 @@ def tallies(config: pytest.Config) -> dict[str, Tally]:
     return config.stash.get(_TALLIES, {})
 
 
-def scratch_store(folder: Path) -> ArtifactStore:
-    """An artifact store of its own for drawn configurations: they never enter the run's export cache."""
-    return ArtifactStore(folder, "fuzz")
+def fuzz_store(cache_dir: Path, tf_side: dict[str, str]) -> ArtifactStore:
+    """The drawn configurations' own cache, `<cache>/fuzz/<TF side>`: the draws are derandomized, so a run draws
+    the configurations of the last one and, warm, neither builds nor exports them (nor imports TensorFlow). They
+    never enter the catalogue's export cache, whose pruning knows only catalogue cases."""
+    from model_zoo.versions import cache_key
+
+    return ArtifactStore(cache_dir / "fuzz", cache_key(tf_side))
+
+
+def reference_or_refused(store: ArtifactStore, case: Any) -> Any:
+    """The configuration's inputs and TF outputs (a cached Reference, else the case built now and its reference
+    kept), or None when Keras refuses it (kept too: see build_or_refused)."""
+    if store.refused(case):
+        return None
+    if (reference := store.reference(case)) is not None:
+        return reference
+    built = build_or_refused(case)
+    if built is None:
+        store.save_refused(case)
+        return None
+    store.save_reference(built)
+    return built
 
 
 def build_or_refused(case: Any) -> Any:
@@ -82,8 +101,13 @@ def fuzz_judgement(status: str, entry: known_failures.KnownFailure | None) -> kn
 
 def run(opencv: OpenCVSide, judge: Judge, store: ArtifactStore, built: Any, path: Route,
         scratch: Path) -> list[Finding]:
-    """Export `built` through `path`, run it with each engine of the OpenCV side, judge every verdict."""
-    export = store.export(built, path)
+    """Export `built` (a Reference or a BuiltCase) through `path` unless the store has it, run it with each engine
+    of the OpenCV side, judge every verdict."""
+    export = store.cached_export(built.case, path)
+    if export is None:
+        from model_zoo.build import build_case
+
+        export = store.export(built if hasattr(built, "model") else build_case(built.case), path)
     findings = []
     for engine in opencv.engines:
         if export.artifact is None:

@@ -11,6 +11,7 @@ The OpenCV version comes from `--opencv`, else CONFORMANCE_OPENCV, else the matr
 from __future__ import annotations
 
 import os
+import sys
 from collections import Counter
 from pathlib import Path
 
@@ -240,3 +241,5 @@ def pytest_terminal_summary(terminalreporter, config):
               + ", ".join(f"{s} {n}" for s, n in shown.items() if n and s != "pass"))
     outcomes = Counter(c.outcome for c in cells)
     write("against known failures: " + ", ".join(f"{k} {v}" for k, v in sorted(outcomes.items())))
+    write("TensorFlow imported: " + ("yes (something was built or exported)" if "tensorflow" in sys.modules
+                                     else "no (everything came from the export cache)"))

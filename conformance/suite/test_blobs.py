@@ -16,8 +16,9 @@ def opencv_blobs(conformance, request, tmp_path_factory):
 
 @pytest.mark.parametrize("blob", [pytest.param(blob, id=f"{blob.case_id}-{blob.path}") for blob in BLOBS])
 def test_blob(blob, conformance, opencv_blobs):
+    references = blobs.references_folder(conformance.settings.cache_dir, conformance.tf_side)
     result = blobs.record(conformance.results, conformance.judge, conformance.versions_line, blob,
-                                  blobs.verdict_of(blob, opencv_blobs[blob.id]))
+                          blobs.verdict_of(blob, opencv_blobs[blob.id], references))
     if result.judgement.kind == "known":
         pytest.xfail(result.message)
     if not result.judgement.ok:
