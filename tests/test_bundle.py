@@ -68,7 +68,7 @@ def test_several_inputs_are_numbered_files_named_in_repro(tmp_path):
     folder = bundle(tmp_path / "bundle", fake_model(tmp_path, "ok"), compare([X * 4 + 2], [X * 4 + 2], TOLERANCE),
                     inputs=inputs, expected=[X * 4 + 2])
     assert sorted(path.name for path in folder.iterdir()) == [
-        "expected.npy", "input_0.npy", "input_1.npy", "model.onnx", "repro.py", "versions.txt"]
+        ".bundle-key", "expected.npy", "input_0.npy", "input_1.npy", "model.onnx", "repro.py", "versions.txt"]
     assert "INPUTS = [('input_a', 'input_0.npy'), ('input_b', 'input_1.npy')]" in (folder / "repro.py").read_text()
     np.testing.assert_array_equal(np.load(folder / "input_1.npy"), X + 1)
     assert "same verdict" in repro(folder).stdout  # the fake adds its inputs: (2X + 2(X + 1)) = 4X + 2
@@ -86,9 +86,19 @@ def test_an_export_error_bundle_keeps_the_error_and_has_no_repro(tmp_path):
     folder = write_bundle(tmp_path / "b", cell="c", model=None, reader="readNetFromONNX", engine="",
                           inputs=[("", X)], expected=[X], tolerance=TOLERANCE, suite=suite, versions="v",
                           timeout=1.0, memory_limit_mb=0)
-    assert sorted(path.name for path in folder.iterdir()) == ["error.txt", "expected.npy", "input.npy",
-                                                               "versions.txt"]
+    assert sorted(path.name for path in folder.iterdir()) == [".bundle-key", "error.txt", "expected.npy",
+                                                               "input.npy", "versions.txt"]
     assert "Traceback" in (folder / "error.txt").read_text()
+
+
+def test_a_bundle_is_written_again_only_when_something_in_it_changes(tmp_path):
+    model = fake_model(tmp_path, "ok")
+    folder = bundle(tmp_path / "bundle", model, compare([X * 2], [X * 2], TOLERANCE))
+    (folder / "repro.py").write_text("# the same bundle: left as it is")
+    bundle(tmp_path / "bundle", model, compare([X * 2], [X * 2], TOLERANCE))
+    assert (folder / "repro.py").read_text() == "# the same bundle: left as it is"
+    bundle(tmp_path / "bundle", model, compare([X * 2], [X * 2], TOLERANCE), expected=[X * 3])
+    assert "Reproduce the conformance cell" in (folder / "repro.py").read_text()
 
 
 def test_numbered_names_only_several_files():

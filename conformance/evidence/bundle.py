@@ -13,13 +13,16 @@ repro.py's reading and judging code is not rewritten: it is the source of confor
 """
 from __future__ import annotations
 
+import contextlib
 import functools
+import hashlib
 import inspect
 import json
 import os
 import shutil
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -29,6 +32,7 @@ from conformance.opencv import worker
 from model_zoo.case import Tolerance
 
 WORKER_ONLY = ("distribution_versions", "hello", "main")  # the worker's start-up and protocol loop
+BUNDLE_KEY = ".bundle-key"  # what the folder's bundle was written from (bundle_key)
 COPIED_VERDICT = (verdict.Metrics, verdict.Verdict, verdict.output_scale, verdict.measure, verdict.compare)
 
 REPRO_MAIN = r'''
@@ -184,9 +188,42 @@ def write_bundle(folder: Path, *, cell: str, model: Path | None, reader: str, en
                  feed: dict[str, str] | None = None) -> Path:
     """Write the cell's bundle into `folder` (emptied first): inputs as fed to OpenCV (and `feed`, how the worker
     turns them into what setInput is given), expected outputs in the path's layout; repro.py when there is a model
-    to run, else error.txt with what the export said."""
+    to run, else error.txt with what the export said. A folder already holding the same bundle (its BUNDLE_KEY
+    file says so: a warm run of the same cell) is left as it is."""
+    key = bundle_key(model, inputs, expected, cell, reader, engine, tolerance, suite, versions, timeout,
+                     memory_limit_mb, feed)
+    with contextlib.suppress(OSError):
+        if (folder / BUNDLE_KEY).read_text() == key:
+            return folder
     shutil.rmtree(folder, ignore_errors=True)
     folder.mkdir(parents=True)
+    _write_bundle(folder, cell, model, reader, engine, inputs, expected, tolerance, suite, versions, timeout,
+                  memory_limit_mb, feed)
+    (folder / BUNDLE_KEY).write_text(key)  # last: a bundle interrupted while written has none
+    return folder
+
+
+def bundle_key(model: Path | None, inputs: Sequence[tuple[str, np.ndarray]], expected: Sequence[np.ndarray],
+               *described: Any) -> str:
+    """What a bundle is made of, hashed: the model file's path, size and modification time (a re-export writes a
+    new file), the input names, the arrays' bytes and the rest of its arguments' reprs."""
+    digest = hashlib.sha256(repr((str(model), model and _stamp(model), [name for name, _ in inputs],
+                                  described)).encode())
+    for array in [*(array for _, array in inputs), *expected]:
+        digest.update(repr((array.dtype.str, array.shape)).encode())
+        digest.update(np.ascontiguousarray(array).tobytes())
+    return digest.hexdigest()
+
+
+def _stamp(model: Path) -> tuple[int, int]:
+    status = model.stat()
+    return status.st_size, status.st_mtime_ns
+
+
+def _write_bundle(folder: Path, cell: str, model: Path | None, reader: str, engine: str,
+                  inputs: Sequence[tuple[str, np.ndarray]], expected: Sequence[np.ndarray], tolerance: Tolerance,
+                  suite: Verdict, versions: str, timeout: float, memory_limit_mb: int,
+                  feed: dict[str, str] | None) -> None:
     input_files = numbered("input", len(inputs))
     for file, (_, array) in zip(input_files, inputs, strict=True):
         np.save(folder / file, np.ascontiguousarray(array, dtype=np.float32))
@@ -196,7 +233,7 @@ def write_bundle(folder: Path, *, cell: str, model: Path | None, reader: str, en
     (folder / "versions.txt").write_text(versions + "\n")
     if model is None:
         (folder / "error.txt").write_text(f"{suite.error}\n\n{suite.detail}".rstrip() + "\n")
-        return folder
+        return
     try:  # a hard link where the cache and the bundle share a file system: a failing cell costs no copy
         os.link(model, folder / model.name)
     except OSError:
@@ -205,7 +242,6 @@ def write_bundle(folder: Path, *, cell: str, model: Path | None, reader: str, en
                                                               in zip(inputs, input_files, strict=True)],
                           feed, expected_files, tolerance, suite, timeout, memory_limit_mb, versions)
     (folder / "repro.py").write_text(source)
-    return folder
 
 
 def versions_text(cell: str, suite: Verdict, blame: dict | None, tf_side: dict, opencv_side: dict) -> str:
