@@ -213,6 +213,18 @@ def conformance(request):
     session.close(complete=len(session.results.cells) == selected, write=selected > 0)
 
 
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_makereport(item, call):
+    """A known failure's report (a test that called pytest.xfail) without the traceback pytest would render for it
+    and never show (an xfailed test reads by its reason): 8 ms per known cell in a profiled warm run, a sixth of
+    it. pytest's skipping plugin then makes it the xfailed report, as for any pytest.xfail."""
+    if call.when != "call" or call.excinfo is None or not call.excinfo.errisinstance(pytest.xfail.Exception):
+        return None
+    return pytest.TestReport(item.nodeid, item.location, dict.fromkeys(item.keywords, 1), "failed",
+                             str(call.excinfo.value.msg), call.when, duration=call.duration, start=call.start,
+                             stop=call.stop, user_properties=item.user_properties)
+
+
 def say(config, line: str) -> None:
     """A progress line on the terminal now, from inside a fixture (whose output pytest otherwise captures)."""
     with config.pluginmanager.getplugin("capturemanager").global_and_fixture_disabled():
