@@ -149,3 +149,14 @@ def test_faults_touch_only_their_own_cell(fake_worker_command, model_file, tmp_p
             good = run(mixed, model_file, tmp_path, "ok")
             assert good.status == "ok" and all((a == b).all() for a, b in zip(good.outputs, expected, strict=True))
         assert mixed.starts == 1 + 5  # a fresh worker after each of the 4 crashes and the timeout, none otherwise
+
+
+def test_a_spare_worker_takes_over_after_a_crash_and_close_stops_both(fake_worker_command, model_file, tmp_path):
+    with OpenCVRunner(fake_worker_command, timeout=5.0, log_dir=tmp_path / "logs", spare=True) as runner:
+        assert run(runner, model_file, tmp_path, "ok").status == "ok"
+        spare = runner._spare.process
+        assert run(runner, model_file, tmp_path, "segfault").status == "crash"
+        assert run(runner, model_file, tmp_path, "ok").status == "ok"
+        assert runner._process is spare and runner.starts == 2 and runner._spare is not None
+        serving, next_spare = runner._process, runner._spare.process
+    assert serving.poll() is not None and next_spare.poll() is not None and runner._spare is None

@@ -88,18 +88,31 @@ def address_space_limit(megabytes: int):
     return limit
 
 
+@dataclass
+class Launched:
+    """A worker process started, with the file its stderr goes to."""
+
+    process: subprocess.Popen
+    log: Any
+
+
 class OpenCVRunner:
     """Send cells to a worker started with `command`, restarting it after a crash or a timeout; its address
-    space is limited to `memory_limit_mb` (0: no limit)."""
+    space is limited to `memory_limit_mb` (0: no limit). With `spare`, the next worker is started while the
+    current one serves, so that a crash or a timeout costs no wait for OpenCV's import (0.3 s to 0.5 s a worker,
+    12 s of a warm tf215-cv49 run with its crashing cells)."""
 
     def __init__(self, command: list[str], timeout: float, log_dir: Path,
-                 memory_limit_mb: int = DEFAULT_MEMORY_LIMIT_MB):
+                 memory_limit_mb: int = DEFAULT_MEMORY_LIMIT_MB, spare: bool = False):
         self.command = command
         self.timeout = timeout
         self.log_dir = log_dir
         self.memory_limit_mb = memory_limit_mb
+        self.spare = spare
         self.environment: dict[str, Any] | None = None  # the worker's hello: versions on the OpenCV side
-        self.starts = 0
+        self.starts = 0  # workers put into service
+        self._launches = 0
+        self._spare: Launched | None = None
         self._process: subprocess.Popen | None = None
         self._log = None
         self._cell_log_start = 0  # where this cell's part of the worker's stderr log begins
@@ -120,7 +133,7 @@ class OpenCVRunner:
         try:
             self._send(request)
         except BrokenPipeError:  # the worker went away between cells: this cell has not started yet
-            self.close(kill=True)
+            self._retire(kill=True)
             self.start()
             self._send(request)
         stage, deadline = "import", time.monotonic() + self.timeout
@@ -128,7 +141,7 @@ class OpenCVRunner:
             try:
                 message = self._read_message(deadline)
             except TimeoutError:
-                self.close(kill=True)
+                self._retire(kill=True)
                 return WorkerResult("timeout", stage, f"no answer from OpenCV within {self.timeout:g} s")
             except WorkerDied as died:
                 return WorkerResult("crash", stage, str(died), self._log_tail())
@@ -151,32 +164,42 @@ class OpenCVRunner:
                           layers_error=message.get("layers_error", ""))
 
     def start(self) -> dict[str, Any]:
-        """Start a worker unless one is alive; return its hello (the OpenCV side's versions)."""
+        """Start a worker unless one is alive (the spare, if one is up); return its hello (the OpenCV side's
+        versions)."""
         if self._process is not None and self._process.poll() is None:
             return self.environment
-        self.close()
-        self.log_dir.mkdir(parents=True, exist_ok=True)
+        self._retire()
         if self._log is not None:
             self._log.close()
         self.starts += 1
-        self._log = open(self.log_dir / f"worker-{self.starts}.log", "w+b")
+        launched, self._spare = self._spare or self._launch(), None
+        self._process, self._log = launched.process, launched.log
         self._cell_log_start = 0
-        self._process = subprocess.Popen(
-            self.command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self._log, start_new_session=True,
-            preexec_fn=address_space_limit(self.memory_limit_mb) if self.memory_limit_mb else None,
-        )
         self._buffer = b""
         try:
             message = self._read_message(time.monotonic() + START_TIMEOUT)
         except (TimeoutError, WorkerDied) as error:
-            self.close(kill=True)
+            self._retire(kill=True)
             raise WorkerStartError(
                 f"OpenCV worker {' '.join(self.command)} did not start ({error or 'timed out'}):\n{self._log_tail()}"
             ) from None
         if "hello" not in message:
             raise WorkerStartError(f"OpenCV worker said {message!r} instead of hello")
         self.environment = message["hello"]
+        if self.spare:
+            self._spare = self._launch()
         return self.environment
+
+    def _launch(self) -> Launched:
+        """A new worker process, its stderr into worker-<n>.log (n counts the processes launched)."""
+        self.log_dir.mkdir(parents=True, exist_ok=True)
+        self._launches += 1
+        log = open(self.log_dir / f"worker-{self._launches}.log", "w+b")
+        process = subprocess.Popen(
+            self.command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=log, start_new_session=True,
+            preexec_fn=address_space_limit(self.memory_limit_mb) if self.memory_limit_mb else None,
+        )
+        return Launched(process, log)
 
     def _read_message(self, deadline: float) -> dict[str, Any]:
         while b"\n" not in self._buffer:
@@ -197,7 +220,7 @@ class OpenCVRunner:
         except ValueError:
             message = None
         if not isinstance(message, dict):
-            self.close(kill=True)
+            self._retire(kill=True)
             raise WorkerDied(f"OpenCV worker broke the protocol, it wrote {line[:200]!r}")
         return message
 
@@ -216,16 +239,18 @@ class OpenCVRunner:
         return b"\n".join(self._log.read().splitlines()[-lines:]).decode(errors="replace")
 
     def close(self, kill: bool = False) -> None:
-        """Stop the worker: let it finish on end of input, or kill its process group (at once with `kill`)."""
+        """Stop the worker and the spare: let them finish on end of input, or kill their process groups (at once
+        with `kill`)."""
+        self._retire(kill)
+        if self._spare is not None:
+            stop(self._spare.process, kill)
+            self._spare.log.close()
+            self._spare = None
+
+    def _retire(self, kill: bool = False) -> None:
+        """Stop the worker in service (see `stop`)."""
         if self._process is not None:
-            if self._process.poll() is None:
-                if not kill:
-                    self._process.stdin.close()
-                try:
-                    self._process.wait(timeout=0 if kill else 5)
-                except subprocess.TimeoutExpired:
-                    os.killpg(self._process.pid, signal.SIGKILL)
-                    self._process.wait()
+            stop(self._process, kill)
             self._process = None
 
     def __enter__(self) -> OpenCVRunner:
@@ -233,6 +258,18 @@ class OpenCVRunner:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+def stop(process: subprocess.Popen, kill: bool = False) -> None:
+    """Let a worker finish on end of input, or kill its process group (at once with `kill`, else after 5 s)."""
+    if process.poll() is None:
+        if not kill:
+            process.stdin.close()
+        try:
+            process.wait(timeout=0 if kill else 5)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
 
 
 def blob_calls(python: str, calls: list[dict[str, Any]], scratch: Path, timeout: float) -> dict[str, WorkerResult]:

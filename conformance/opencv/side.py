@@ -23,7 +23,7 @@ class OpenCVSide:
         self.timeout = timeout
         self.memory_limit_mb = memory_limit_mb
         self._log_dir = log_dir
-        self._runner = OpenCVRunner(worker_command(self.python), timeout, log_dir, memory_limit_mb)
+        self._runner = OpenCVRunner(worker_command(self.python), timeout, log_dir, memory_limit_mb, spare=True)
         self._fresh: OpenCVRunner | None = None  # the second worker, for reruns: started when first needed
         self.versions: dict[str, Any] = self._runner.start()  # the worker's hello: OpenCV, wheel, numpy
 
