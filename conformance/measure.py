@@ -57,8 +57,9 @@ def measure(side: OpenCVSide, built: Reference | Any, path: Route, engine: str, 
 
 def run_once(side: OpenCVSide, built: Reference | Any, path: Route, engine: str, export: Export, scratch: Path,
              fresh: bool = False) -> Measured:
-    """One run of the cell in the side's worker (or, `fresh`, in its second worker)."""
-    folder = Path(tempfile.mkdtemp(dir=scratch, prefix=f"{built.case.id}-{path.name}-{engine}-"))
+    """One run of the cell in the side's worker (or, `fresh`, in its second worker); its arrays go through a
+    folder of `scratch` only where the side keeps files."""
+    folder = scratch / "-".join(filter(None, (built.case.id, path.name, engine, "rerun" if fresh else "")))
     expected, tolerance = expected_outputs(export, built, path)
     outcome = side.run(export.folder / export.artifact.model, path.reader, opencv_feeds(built, path, export), folder,
                        engine, output_shapes=tuple(array.shape for array in expected),

@@ -174,7 +174,8 @@ def repro_source(cell: str, model: str, reader: str, engine: str, inputs: Sequen
     copied = copied_source()
     return "\n".join([
         header, "from __future__ import annotations\n",
-        "import json\nimport os\nimport signal\nimport subprocess\nimport sys\nimport tempfile\nimport time",
+        "import base64\nimport json\nimport os\nimport signal\nimport subprocess\nimport sys\nimport tempfile",
+        "import time",
         "from dataclasses import asdict, dataclass\n\nimport numpy\nimport numpy as np\n",
         f"STATUSES = {verdict.STATUSES!r}\nFAILURE_STAGES = {worker.FAILURE_STAGES!r}\n\n",
         "# --- the suite's own code, copied ---\n", copied, "\n",

@@ -19,6 +19,7 @@ from typing import Any
 
 import numpy as np
 
+from conformance.opencv import worker
 from conformance.opencv.worker import FAILURE_STAGES
 
 WORKER_SCRIPT = Path(__file__).with_name("worker.py")
@@ -63,19 +64,23 @@ def signal_name(returncode: int) -> str:
         return f"signal {-returncode}"
 
 
-def request_line(model: Path, reader: str, inputs: list[tuple[str, np.ndarray]], scratch: Path, engine: str,
+def request_line(model: Path, reader: str, inputs: list[tuple[str, np.ndarray]], scratch: Path | None, engine: str,
                  layers: bool, output_shapes: tuple[tuple[int, ...], ...], feed: dict[str, str] | None = None
                  ) -> bytes:
-    """The worker's request for one cell (see worker.py), its inputs written as float32 `.npy` into `scratch`
-    (`feed`: how the worker turns them into what setInput is given, worker.fed)."""
-    scratch.mkdir(parents=True, exist_ok=True)
-    files = []
+    """The worker's request for one cell (see worker.py), its inputs as float32: inline, and the outputs asked
+    inline, or, with a `scratch` folder, as `.npy` files in it both ways (`feed`: how the worker turns them into
+    what setInput is given, worker.fed)."""
+    given = []
     for index, (name, array) in enumerate(inputs):
-        file = scratch / f"input_{index}.npy"
-        np.save(file, np.ascontiguousarray(array, dtype=np.float32))
-        files.append([name, str(file)])
-    return (json.dumps({"model": str(model), "reader": reader, "engine": engine, "inputs": files,
-                        "out_dir": str(scratch), "layers": layers,
+        array = np.ascontiguousarray(array, dtype=np.float32)
+        if scratch is None:
+            given.append([name, worker.inline(np, array)])
+            continue
+        scratch.mkdir(parents=True, exist_ok=True)
+        given.append([name, str(scratch / f"input_{index}.npy")])
+        np.save(given[-1][1], array)
+    return (json.dumps({"model": str(model), "reader": reader, "engine": engine, "inputs": given,
+                        "out_dir": None if scratch is None else str(scratch), "layers": layers,
                         "output_shapes": [list(shape) for shape in output_shapes], "feed": feed or {}}) + "\n"
             ).encode()
 
@@ -118,10 +123,11 @@ class OpenCVRunner:
         self._cell_log_start = 0  # where this cell's part of the worker's stderr log begins
         self._buffer = b""
 
-    def run(self, model: Path, reader: str, inputs: list[tuple[str, np.ndarray]], scratch: Path,
+    def run(self, model: Path, reader: str, inputs: list[tuple[str, np.ndarray]], scratch: Path | None,
             engine: str = "", layers: bool = False, output_shapes: tuple[tuple[int, ...], ...] = (),
             feed: dict[str, str] | None = None) -> WorkerResult:
         """Run one cell; `inputs` are (name, array) already in the path's layout, '' naming the only input;
+        `scratch`, where the arrays go as files (None: inline; `layers` needs one);
         `engine` is the OpenCV 5.x reader engine ("" for the reader's default); `layers` also asks for every
         layer's output, with OpenCV's layer fusion off (triage); `output_shapes`, the model's output shapes in the
         path's layout, let the worker fetch and order the outputs of a model that has several; `feed` says how
@@ -158,7 +164,7 @@ class OpenCVRunner:
         status = message["status"]
         if status != "ok":
             return WorkerResult(status, FAILURE_STAGES[status], message.get("error", ""), message.get("detail", ""))
-        outputs = [np.load(path) for path in message["outputs"]]
+        outputs = [np.array(worker.array_in(np, given)) for given in message["outputs"]]
         layers = [(name, np.load(path)) for name, path in message.get("layers", [])]
         return WorkerResult("ok", "", outputs=outputs, seconds=message.get("seconds", {}), layers=layers,
                           layers_error=message.get("layers_error", ""))

@@ -18,10 +18,11 @@ class OpenCVSide:
     on first use) or from `python`, an interpreter that already has it; its worker is started at once."""
 
     def __init__(self, opencv: str, wheel: str, cache_dir: Path, timeout: float, log_dir: Path,
-                 memory_limit_mb: int = DEFAULT_MEMORY_LIMIT_MB, python: str | None = None):
+                 memory_limit_mb: int = DEFAULT_MEMORY_LIMIT_MB, python: str | None = None, files: bool = False):
         self.python = str(python or install.environment_python(cache_dir / "opencv-envs", opencv, wheel))
         self.timeout = timeout
         self.memory_limit_mb = memory_limit_mb
+        self.files = files  # every cell's arrays as .npy files in its scratch folder (else inline, for speed)
         self._log_dir = log_dir
         self._runner = OpenCVRunner(worker_command(self.python), timeout, log_dir, memory_limit_mb, spare=True)
         self._fresh: OpenCVRunner | None = None  # the second worker, for reruns: started when first needed
@@ -43,8 +44,9 @@ class OpenCVSide:
     def run(self, model: Path, reader: str, inputs: list[tuple[str, np.ndarray]], scratch: Path, engine: str = "",
             layers: bool = False, output_shapes: tuple[tuple[int, ...], ...] = (),
             feed: dict[str, str] | None = None, fresh: bool = False) -> WorkerResult:
-        """One cell in the worker (see OpenCVRunner.run); with `fresh`, in a second worker, which has not run the
-        cell: another process, whose memory holds other leftovers."""
+        """One cell in the worker (see OpenCVRunner.run), its arrays as files in `scratch` only for `layers` or
+        when the side keeps `files`; with `fresh`, in a second worker, which has not run the cell: another
+        process, whose memory holds other leftovers."""
         runner = self._runner
         if fresh:
             if self._fresh is None:
@@ -52,7 +54,8 @@ class OpenCVSide:
                                            self.memory_limit_mb)
                 self._fresh.start()
             runner = self._fresh
-        return runner.run(model, reader, inputs, scratch, engine, layers, output_shapes, feed)
+        return runner.run(model, reader, inputs, scratch if layers or self.files else None, engine, layers,
+                          output_shapes, feed)
 
     def close(self) -> None:
         self._runner.close()

@@ -3,16 +3,19 @@
 Never imports TensorFlow nor this project. Protocol on stdin/stdout, one JSON object per line:
   -> at start-up: {"hello": {versions}}
   <- request:     {"model": PATH, "reader": "readNetFromONNX", "engine": "" | "classic" | "new" | "auto",
-                   "inputs": [[NAME, NPY]], "out_dir": DIR, "layers": false, "output_shapes": [[1, 3], ...],
+                   "inputs": [[NAME, ARRAY]], "out_dir": DIR | null, "layers": false, "output_shapes": [[1, 3], ...],
                    "feed": {"as": ..., "layout": ...}}   (feed: optional, see `fed`)
                   (output_shapes: the model's; with two or more, all its outputs are fetched, see forward_outputs)
+                  (ARRAY: a .npy file's path, or inline {"dtype", "shape", "base64"}; outputs come back as files
+                  in out_dir when one is given, else inline: a cell then costs no file)
   -> progress:    {"stage": "import"} then {"stage": "forward"}   (so a crash can be placed in its stage)
-  -> result:      {"status": "ok", "outputs": [NPY...], "seconds": {...}}
+  -> result:      {"status": "ok", "outputs": [ARRAY...], "seconds": {...}}
                   with "layers": true (triage of a mismatch) fusion is off, and the result also holds
                   "layers": [[LAYER NAME, NPY]...] in OpenCV's layer order, or "layers_error": LINE
                   or {"status": "import-error" | "forward-error" | "unsupported", "error": LINE, "detail": TEXT}
 Anything OpenCV prints on stdout is moved to stderr, so it cannot corrupt the protocol.
 """
+import base64
 import contextlib
 import json
 import os
@@ -82,21 +85,36 @@ def run(cv2, numpy, request, say):
     say({"stage": "forward"})
     started = time.perf_counter()
     try:
-        for name, path in request["inputs"]:
-            net.setInput(fed(cv2, numpy, numpy.load(path), request.get("feed") or {}), name)
+        for name, given in request["inputs"]:
+            net.setInput(fed(cv2, numpy, array_in(numpy, given), request.get("feed") or {}), name)
         outputs = forward_outputs(net, request.get("output_shapes") or [])
     except Exception as error:
         return failure("forward-error", error)
     seconds["forward"] = time.perf_counter() - started
-    paths = []
+    given = []
     for index, output in enumerate(outputs if isinstance(outputs, (list, tuple)) else [outputs]):
-        path = os.path.join(request["out_dir"], f"output_{index}.npy")
-        numpy.save(path, numpy.asarray(output))
-        paths.append(path)
-    result = {"status": "ok", "outputs": paths, "seconds": seconds}
+        if request.get("out_dir"):
+            given.append(os.path.join(request["out_dir"], f"output_{index}.npy"))
+            numpy.save(given[-1], numpy.asarray(output))
+        else:
+            given.append(inline(numpy, output))
+    result = {"status": "ok", "outputs": given, "seconds": seconds}
     if request.get("layers"):
         result.update(layer_outputs(net, numpy, request["out_dir"]))
     return result
+
+
+def array_in(numpy, given):
+    """An array of the protocol: a .npy file's path, or inline {"dtype", "shape", "base64"}."""
+    if isinstance(given, str):
+        return numpy.load(given)
+    return numpy.frombuffer(base64.b64decode(given["base64"]), dtype=given["dtype"]).reshape(given["shape"])
+
+
+def inline(numpy, array):
+    """An array written inline in the protocol (see array_in)."""
+    array = numpy.ascontiguousarray(array)
+    return {"dtype": array.dtype.str, "shape": list(array.shape), "base64": base64.b64encode(array.tobytes()).decode()}
 
 
 def fed(cv2, numpy, array, feed):

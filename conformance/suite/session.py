@@ -87,7 +87,8 @@ class ConformanceSession:
         self.tf_version = versions.tensorflow_version(self.tf_side)
         self._scratch = Path(tempfile.mkdtemp(prefix="conformance-"))
         self.opencv = OpenCVSide(settings.opencv, settings.wheel, settings.cache_dir, settings.timeout,
-                                 self._scratch / "logs", settings.memory_limit_mb, settings.opencv_python)
+                                 self._scratch / "logs", settings.memory_limit_mb, settings.opencv_python,
+                                 files=settings.keep_scratch)
         if matrix.engines_for(settings.opencv) != self.opencv.engines:  # the cells were collected for the former
             raise RuntimeError(f"OpenCV {settings.opencv} was asked, but {self.opencv.python} has OpenCV "
                                f"{self.opencv.version}: give --opencv the version it has")
