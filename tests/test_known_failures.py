@@ -36,6 +36,23 @@ def test_entry_matches_patterns_and_version_ranges(entries):
     assert kf.find(entries, cell("conv2d-1x1"), versions()) is None
 
 
+def test_the_first_covering_entry_counts_and_literal_and_wildcard_cases_keep_file_order():
+    literal = ENTRY.replace('"upsampling2d-*"', '"upsampling2d-nearest-2x"')
+    found = kf.parse(literal + ENTRY.replace("import-error", "crash")
+                     + ENTRY.replace('"upsampling2d-*"', '["upsampling2d-nearest-2x", "other"]'))
+    assert kf.find(found, cell("upsampling2d-nearest-2x"), versions()) is found[0]
+    assert kf.find(found[1:], cell("upsampling2d-nearest-2x"), versions()) is found[1]
+    assert kf.find(found[1:], cell("upsampling2d-bilinear"), versions()) is found[1]
+    assert kf.Index(found).find(cell("other"), versions()) is found[2]
+
+
+def test_an_entry_replaced_in_place_is_what_find_sees_next(entries):
+    assert kf.find(entries, cell("upsampling2d-nearest-2x"), versions()) is entries[0]
+    entries[0] = kf.parse(ENTRY.replace('"upsampling2d-*"', '"conv2d-*"'))[0]  # as draft_known grows entries
+    assert kf.find(entries, cell("upsampling2d-nearest-2x"), versions()) is None
+    assert kf.find(entries, cell("conv2d-1x1"), versions()) is entries[0]
+
+
 def test_pattern_lists_match_any_of_their_patterns():
     entry = kf.parse('[[known]]\ncase = ["flatten", "reshape-*"]\npath = ["tf-frozen", "tf-frozen-optimized"]\n'
                      'status = "mismatch"\nreason = "NCHW order"\n')[0]

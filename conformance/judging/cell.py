@@ -42,9 +42,10 @@ class Judge:
     def __init__(self, entries: list[known_failures.KnownFailure], versions: known_failures.Versions):
         self.entries = entries
         self.versions = versions
+        self._index = known_failures.Index(entries)
 
     def entry(self, cell: Cell) -> known_failures.KnownFailure | None:
-        return known_failures.find(self.entries, cell.key, self.versions)
+        return self._index.find(cell.key, self.versions)
 
     def __call__(self, cell: Cell, status: str) -> known_failures.Judgement:
         return known_failures.judge(status, self.entry(cell), self.versions[2])

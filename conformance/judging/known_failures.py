@@ -158,32 +158,47 @@ def by_id(entries: list[KnownFailure]) -> dict[str, KnownFailure]:
 
 def find(entries: list[KnownFailure], cell: CellKey, versions: Versions) -> KnownFailure | None:
     """The first entry covering the cell (case, path, engine) at these (TF, Keras, OpenCV) versions, or None."""
-    return next((e for e in _candidates(entries, cell[0], cell[1]) if e.matches(cell, versions)), None)
+    key = tuple(map(id, entries))  # a list changed in place (draft_known grows entries) is indexed anew
+    if key not in _INDEXES:
+        _INDEXES.clear()
+        _INDEXES[key] = Index(entries)
+    return _INDEXES[key].find(cell, versions)
 
 
-_INDEXES: dict[tuple[int, ...], dict[str, tuple[dict[str, list[int]], list[int]]]] = {}
-_WILDCARDS = frozenset("*?[")
+class Index:
+    """Entries indexed for lookup: per route, those naming a case literally (all but a few dozen) and those whose
+    case patterns have wildcards, built when a route is first asked. A run judges thousands of cells against a
+    thousand entries; the entries must not change while indexed."""
+
+    _WILDCARDS = frozenset("*?[")
+
+    def __init__(self, entries: list[KnownFailure]):
+        self.entries = entries
+        self._by_path: dict[str, tuple[dict[str, list[int]], list[int]]] = {}
+
+    def find(self, cell: CellKey, versions: Versions) -> KnownFailure | None:
+        """The first entry covering the cell at these versions, or None (as `find`)."""
+        return next((e for e in self._candidates(cell[0], cell[1]) if e.matches(cell, versions)), None)
+
+    def _candidates(self, case: str, path: str) -> list[KnownFailure]:
+        """The entries that may cover `case` through `path`, in file order."""
+        if path not in self._by_path:
+            literal: dict[str, list[int]] = {}
+            wild: list[int] = []
+            for index, entry in enumerate(self.entries):
+                if not any(fnmatch.fnmatchcase(path, pattern) for pattern in entry.path):
+                    continue
+                if any(self._WILDCARDS & set(pattern) for pattern in entry.case):
+                    wild.append(index)
+                else:
+                    for pattern in dict.fromkeys(entry.case):
+                        literal.setdefault(pattern, []).append(index)
+            self._by_path[path] = (literal, wild)
+        literal, wild = self._by_path[path]
+        return [self.entries[index] for index in sorted({*literal.get(case, ()), *wild})]
 
 
-def _candidates(entries: list[KnownFailure], case: str, path: str) -> list[KnownFailure]:
-    """The entries that may cover `case` through `path`, in file order: the path's entries that name the case
-    literally, and those whose case patterns have wildcards (a run judges thousands of cells against a thousand
-    entries, all but a few dozen of which list case ids: indexed per list of entries and path, when first asked)."""
-    by_path = _INDEXES.setdefault(tuple(map(id, entries)), {})
-    if path not in by_path:
-        literal: dict[str, list[int]] = {}
-        wild: list[int] = []
-        for index, entry in enumerate(entries):
-            if not any(fnmatch.fnmatchcase(path, pattern) for pattern in entry.path):
-                continue
-            if any(_WILDCARDS & set(pattern) for pattern in entry.case):
-                wild.append(index)
-            else:
-                for pattern in dict.fromkeys(entry.case):
-                    literal.setdefault(pattern, []).append(index)
-        by_path[path] = (literal, wild)
-    literal, wild = by_path[path]
-    return [entries[index] for index in sorted({*literal.get(case, ()), *wild})]
+_INDEXES: dict[tuple[int, ...], Index] = {}  # the index of the last list of entries `find` was given
 
 
 _MINOR = re.compile(r"\d+\.\d+")
