@@ -51,7 +51,7 @@ class OpenCVSide:
         if fresh:
             if self._fresh is None:
                 self._fresh = OpenCVRunner(worker_command(self.python), self.timeout, self._log_dir / "fresh",
-                                           self.memory_limit_mb)
+                                           self.memory_limit_mb, spare=True)  # reruns of crashes crash again
                 self._fresh.start()
             runner = self._fresh
         return runner.run(model, reader, inputs, scratch if layers or self.files else None, engine, layers,
