@@ -124,6 +124,13 @@ class ArtifactStore:
                                      "detail": detail, "seconds": 0.0, "artifact": None})
         self._exports.pop((case, path.name), None)
 
+    def discard_export(self, case: Case, path: Route) -> None:
+        """Forget the cached export of `case` through `path` (one to be done again)."""
+        folder = self.root / case.id / path.name
+        with _locked(folder.with_name(f".{path.name}.lock")):
+            shutil.rmtree(folder, ignore_errors=True)
+        self._exports.pop((case, path.name), None)
+
     def reference(self, case: Case) -> Reference | None:
         """The cached inputs and TF outputs of `case`, if they are of its current definition."""
         if case in self._references:

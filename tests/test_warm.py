@@ -69,3 +69,32 @@ def test_a_process_killed_by_its_converter_has_that_export_recorded_and_the_rest
     else:
         assert recorded is None and started == [] and "outside an export" in said[0]
     assert warm.progress_line([share], 3, 12.0) == "exported 1/3 cases in 12 s (process 1: 1)"
+
+
+def test_an_export_killed_by_sigkill_is_recorded_as_such_and_done_again_alone(tmp_path, monkeypatch):
+    """SIGKILL is the kernel's out-of-memory killer, most likely, not the converter: after the pool, the export
+    goes again in a single process, and is recorded only if that one is killed too."""
+    from conformance.suite import warm
+
+    cases = {case_id: Case(case_id, "activation", apply_layer("ReLU")) for case_id in ("case-a", "case-b")}
+    case_b = cases["case-b"]
+    monkeypatch.setattr(warm, "by_id", cases.get)
+    monkeypatch.setattr(warm, "by_name", lambda name: PATH)
+    store = ArtifactStore(tmp_path / "cache" / "artifacts", "tf-x")
+    log = tmp_path / "warm-0.log"
+    log.write_text("case-b fake: exporting\n")
+    share = warm.Share(["case-a", "case-b"], ["fake"], tmp_path, log)
+    monkeypatch.setattr(warm.Share, "start", lambda self, cache_dir: None)
+    said = []
+    assert warm.restart_after_crash(share, -9, store, said.append, alone=False) == ("case-b", "fake")
+    assert "out-of-memory killer" in store.cached_export(case_b, PATH).error
+    pools = []
+
+    def pool(needed, jobs, store, log_dir, say):
+        pools.append((needed, jobs, store.cached_export(case_b, PATH)))
+        return [("case-b", "fake")] if jobs > 1 else []
+    monkeypatch.setattr(warm, "run_pool", pool)
+    warm.export_in_parallel({"case-a": {"fake"}, "case-b": {"fake"}}, 2, store, tmp_path, said.append)
+    assert [(needed, jobs) for needed, jobs, _ in pools] == [({"case-a": {"fake"}, "case-b": {"fake"}}, 2),
+                                                             ({"case-b": {"fake"}}, 1)]
+    assert pools[1][2] is None and "exporting again, alone" in said[-1]  # the failed record was forgotten first

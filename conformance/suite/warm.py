@@ -83,7 +83,22 @@ def export_in_parallel(needed: dict[str, set[str]], jobs: int, store: ArtifactSt
                        say: Callable[[str], None]) -> None:
     """Run `jobs` warming processes on the cases, longest first, and wait for all, saying how far they are every
     PROGRESS_SECONDS; their output goes to `log_dir`. A process killed by its converter gets the export it was in
-    recorded as an export-error, and a new process takes its place in the queue."""
+    recorded as an export-error, and a new process takes its place in the queue. An export killed by SIGKILL
+    (the kernel's out-of-memory killer, most likely: tf2onnx took 13.7 GB for InceptionResNetV2 on TF 2.21 beside
+    another export) is done again alone once the others are, and recorded only if it is killed again."""
+    killed = run_pool(needed, jobs, store, log_dir, say)
+    if killed and jobs > 1:
+        say(f"exporting again, alone, what SIGKILL ended: {', '.join(f'{c} via {p}' for c, p in killed)}")
+        for case_id, path_name in killed:
+            store.discard_export(by_id(case_id), by_name(path_name))
+        run_pool({case_id: {path_name for c, path_name in killed if c == case_id} for case_id, _ in killed}, 1,
+                 store, log_dir, say)
+
+
+def run_pool(needed: dict[str, set[str]], jobs: int, store: ArtifactStore, log_dir: Path,
+             say: Callable[[str], None]) -> list[tuple[str, str]]:
+    """One pass of `jobs` processes over the cases (see export_in_parallel); the (case, path) exports that
+    SIGKILL ended, each recorded as failed, in case `jobs` was one."""
     log_dir.mkdir(parents=True, exist_ok=True)
     run = f"{os.getpid()}"  # several runs of one TF side may export at once
     claims = log_dir / f"claims-{run}"
@@ -99,37 +114,45 @@ def export_in_parallel(needed: dict[str, set[str]], jobs: int, store: ArtifactSt
         pool[-1].start(store_cache_dir(store))
     say(f"exporting {len(queue)} cases in {len(pool)} processes, the longest expected first (logs: {log_dir})")
     started = last_said = time.monotonic()
+    killed = []
     try:
         while any(share.process is not None for share in pool):
             time.sleep(POLL_SECONDS)
             for share in pool:
                 if share.process is not None and share.process.poll() is not None:
                     code, share.process = share.process.returncode, None
-                    if code != 0:
-                        restart_after_crash(share, code, store, say)
+                    if code != 0 and (ended := restart_after_crash(share, code, store, say, alone=len(pool) == 1)):
+                        killed += [ended] if code == -signal.SIGKILL else []
             if time.monotonic() - last_said >= PROGRESS_SECONDS:
                 say(progress_line(pool, len(queue), time.monotonic() - started))
                 last_said = time.monotonic()
     finally:
         shutil.rmtree(claims, ignore_errors=True)
     say(progress_line(pool, len(queue), time.monotonic() - started))
+    return killed
 
 
-def restart_after_crash(share: Share, code: int, store: ArtifactStore, say: Callable[[str], None]) -> None:
+def restart_after_crash(share: Share, code: int, store: ArtifactStore, say: Callable[[str], None],
+                        alone: bool = True) -> tuple[str, str] | None:
     """Record the export the dead process was in as failed and start a process in its place: it takes that case
-    again (its other exports) and then the queue."""
+    again (its other exports) and then the queue. Returns that (case, path), None if it was between exports."""
     current = last_export(share.log)
     if current is None or current[0] in finished_cases(share.log):
         say(f"an export process ended with code {code} outside an export; the case it had taken exports in its "
             f"cells, the other processes go on with the queue (see {share.log.name})")
-        return
+        return None
     case_id, path_name = current
-    how = f"signal {signal.Signals(-code).name}" if code < 0 else f"exit code {code}"
-    error = f"the converter killed the export process ({how}) while exporting this route"
+    if code == -signal.SIGKILL:
+        error = ("the export process was killed (signal SIGKILL: the kernel's out-of-memory killer, most likely) "
+                 f"while exporting this route{', in the only export process' if alone else ''}")
+    else:
+        how = f"signal {signal.Signals(-code).name}" if code < 0 else f"exit code {code}"
+        error = f"the converter killed the export process ({how}) while exporting this route"
     store.record_failed_export(by_id(case_id), by_name(path_name), error, tail(share.log))
     say(f"{case_id} via {path_name}: {error}; recorded as its export-error, the other exports go on")
     (share.claims / case_id).unlink(missing_ok=True)
     share.start(store_cache_dir(store))
+    return case_id, path_name
 
 
 def store_cache_dir(store: ArtifactStore) -> Path:
