@@ -152,12 +152,14 @@ class Coverage:
     def __init__(self, entries: list[known_failures.KnownFailure], cells: Cells):
         self.entries, self.cells = entries, cells
         self.first: dict[int, int | None] = {}  # id(cell) -> index of its entry, per route when first needed
+        self._index: known_failures.Index | None = None  # of the entries as they are now
 
     def of_route(self, route: str) -> list[Cell]:
         found = self.cells[route]
         if found and id(found[0][1]) not in self.first:
             place = {id(entry): index for index, entry in enumerate(self.entries)}
-            self.first.update((id(cell), place.get(id(known_failures.find(self.entries, key, versions))))
+            self._index = self._index or known_failures.Index(self.entries)
+            self.first.update((id(cell), place.get(id(self._index.find(key, versions))))
                               for key, cell, versions in found)
         return found
 
@@ -181,6 +183,7 @@ class Coverage:
             if (new and all(cell["status"] != "pass" for cell in new)
                     and all(known_failures.judge(cell["status"], candidate).ok for cell in judged)):
                 self.entries[index] = grown[index] = candidate
+                self._index = None
                 self.first |= {id(cell): index for cell in judged}
         return grown
 
