@@ -21,9 +21,9 @@ reason = "wrong numbers"
 '''
 
 
-def document(tf: str, keras: str, statuses: dict[str, str]) -> dict:
+def document(tf: str, keras: str, statuses: dict[str, str], opencv: str = "4.9.0") -> dict:
     """One env's results: statuses by case, or by (case, route) for other routes than onnx-keras."""
-    return {"tf_side": {"tensorflow-cpu": tf, "keras_in_use": keras}, "opencv_side": {"opencv": "4.9.0"},
+    return {"tf_side": {"tensorflow-cpu": tf, "keras_in_use": keras}, "opencv_side": {"opencv": opencv},
             "cells": [{"case": key, "path": "onnx-keras", "status": status} if isinstance(key, str)
                       else {"case": key[0], "path": key[1], "status": status} for key, status in statuses.items()]}
 
@@ -51,6 +51,17 @@ def test_a_side_that_fails_otherwise_is_left_to_a_new_entry():
     assert list(widened) == [1]
 
 
+def test_a_flaky_entry_stretches_over_a_side_that_fails_alike_and_passes_where_a_pass_was_measured():
+    flaky = ENTRIES.replace('status = "mismatch"', 'status = "mismatch"\nflaky = true\npassed = ["4.8"]')
+    documents = [document("2.15.1", "2.15.0", {"b": "mismatch"}, "4.7.0"),
+                 document("2.15.1", "2.15.0", {"b": "pass"}, "4.8.1"),
+                 document("2.21.0", "3.15.1", {"b": "mismatch"}, "4.7.0"),
+                 document("2.21.0", "3.15.1", {"b": "pass"}, "4.8.1")]
+    assert draft_known.widen_tf(coverage(flaky, documents))[1].tf == ">=2.15,<2.22"
+    documents[2]["cells"][0]["status"] = "pass"  # a pass at 4.7, where none was measured: not alike
+    assert 1 not in draft_known.widen_tf(coverage(flaky, documents))
+
+
 def test_a_new_route_joins_its_siblings_entry_only_over_unjudged_failures_alike():
     flaky = ENTRIES.replace('status = "mismatch"', 'status = "mismatch"\nflaky = true')
     documents = [document("2.19.1", "3.15.1", {"a-1": "import-error", ("a-1", "onnx-opset18"): "import-error",
@@ -66,9 +77,13 @@ def test_entries_of_nondeterministic_cells_become_flaky_with_every_status_measur
     measured = document("2.15.1", "2.15.0", {"a-1": "import-error", "a-2": "import-error", "b": "mismatch"})
     measured["cells"][0]["rerun"] = {"status": "forward-error"}
     measured["cells"][2]["rerun"] = {"status": "mismatch"}  # the same status, other numbers
-    changed = draft_known.nondeterministic([measured], parse(ENTRIES))
-    assert {i: (e.statuses, e.flaky) for i, e in changed.items()} == {0: (("import-error", "forward-error"), True),
-                                                                       1: (("mismatch",), True)}
-    entries = parse(draft_known.rewrite(ENTRIES, changed, "status", "flaky"))
-    assert [(e.statuses, e.flaky, e.reason) for e in entries] == [
-        (("import-error", "forward-error"), True, "the reader refuses it"), (("mismatch",), True, "wrong numbers")]
+    passing = document("2.15.1", "2.15.0", {"b": "mismatch"}, "4.8.1")
+    passing["cells"][0]["rerun"] = {"status": "pass"}  # a pass goes to `passed`, never to the statuses
+    changed = draft_known.nondeterministic([measured, passing], parse(ENTRIES))
+    assert {i: (e.statuses, e.flaky, e.passed) for i, e in changed.items()} == {
+        0: (("import-error", "forward-error"), True, ()), 1: (("mismatch",), True, ("4.8",))}
+    entries = parse(draft_known.rewrite(ENTRIES, changed, "status", "flaky", "passed"))
+    assert [(e.statuses, e.flaky, e.passed, e.reason) for e in entries] == [
+        (("import-error", "forward-error"), True, (), "the reader refuses it"),
+        (("mismatch",), True, ("4.8",), "wrong numbers")]
+    assert "passed = []" not in draft_known.rewrite(ENTRIES, changed, "status", "flaky", "passed")

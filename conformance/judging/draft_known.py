@@ -166,7 +166,8 @@ class Coverage:
     def grow(self, candidate_of: Callable[[known_failures.KnownFailure], known_failures.KnownFailure | None]
              ) -> dict[int, known_failures.KnownFailure]:
         """Replace entries by their wider candidate where every measured cell the candidate would judge has the
-        entry's status and it judges failures no entry judged before; returns index -> new entry.
+        entry's status (a flaky entry's pass included) and it judges at least one failure no entry judged before;
+        returns index -> new entry.
 
         The first entry covering a cell judges it, so a candidate judges the cells it covers whose entry today
         stands at or after it, or that none covers."""
@@ -175,16 +176,18 @@ class Coverage:
             candidate = candidate_of(entry)
             if candidate is None:
                 continue
-            judged = [cell for route in list(self.cells) if any(fnmatch.fnmatchcase(route, p) for p in candidate.path)
+            judged = [(cell, versions) for route in list(self.cells)
+                      if any(fnmatch.fnmatchcase(route, p) for p in candidate.path)
                       for key, cell, versions in self.of_route(route)
                       if self.first[id(cell)] is None or self.first[id(cell)] >= index
                       if candidate.matches(key, versions)]
-            new = [cell for cell in judged if self.first[id(cell)] is None]
-            if (new and all(cell["status"] != "pass" for cell in new)
-                    and all(known_failures.judge(cell["status"], candidate).ok for cell in judged)):
+            new = [cell for cell, _ in judged if self.first[id(cell)] is None]
+            if (any(cell["status"] != "pass" for cell in new)
+                    and all(known_failures.judge(cell["status"], candidate, versions[2]).ok
+                            for cell, versions in judged)):
                 self.entries[index] = grown[index] = candidate
                 self._index = None
-                self.first |= {id(cell): index for cell in judged}
+                self.first |= {id(cell): index for cell, _ in judged}
         return grown
 
 
@@ -241,7 +244,8 @@ def widen_tf(coverage: Coverage) -> dict[int, Any]:
 def nondeterministic(documents: list[dict[str, Any]],
                      entries: list[known_failures.KnownFailure]) -> dict[int, known_failures.KnownFailure]:
     """The entries judging a nondeterministic cell (a second run in a fresh worker told otherwise: its `rerun`)
-    that do not say so yet, marked flaky with every status such cells gave; index -> new entry."""
+    that do not say so yet, marked flaky with every failing status such cells gave and the OpenCV minors where
+    one of them passed; index -> new entry."""
     place = {id(entry): index for index, entry in enumerate(entries)}
     marked: dict[int, known_failures.KnownFailure] = {}
     for document in documents:
@@ -251,14 +255,17 @@ def nondeterministic(documents: list[dict[str, Any]],
             if entry is not None:
                 index = place[id(entry)]
                 current = marked.get(index, entry)
-                statuses = dict.fromkeys((*current.statuses, cell["status"], cell["rerun"]["status"]))
-                marked[index] = dataclasses.replace(current, flaky=True, status=" | ".join(statuses))
+                measured = (cell["status"], cell["rerun"]["status"])
+                statuses = dict.fromkeys((*current.statuses, *(status for status in measured if status != "pass")))
+                passed = (*current.passed, minor_of(versions[2])) if "pass" in measured else current.passed
+                marked[index] = dataclasses.replace(current, flaky=True, status=" | ".join(statuses),
+                                                    passed=tuple(sorted(set(passed), key=version_key)))
     return {index: entry for index, entry in marked.items() if entry != entries[index]}
 
 
 def rewrite(text: str, changed: dict[int, known_failures.KnownFailure], *fields: str) -> str:
     """known_failures.toml with the `fields` lines of each changed entry (0-based, in file order) replaced, or
-    added after its status line where it has none."""
+    added after its status line where it has none (an empty list adds none)."""
     lines = text.splitlines(keepends=True)
     headers = [number for number, line in enumerate(lines) if line.strip().startswith("[[known]]")] + [len(lines)]
     for index in sorted(changed, reverse=True):  # from the end: insertions leave earlier entries' lines in place
@@ -269,6 +276,8 @@ def rewrite(text: str, changed: dict[int, known_failures.KnownFailure], *fields:
                 value = list(entry.statuses) if len(entry.statuses) > 1 else entry.status
             line = f"{field} = {json.dumps(list(value) if isinstance(value, tuple) else value)}\n"
             found = [n for n in block if lines[n].startswith(f"{field} = ")]
+            if not found and value == ():  # an empty list is the default: no line for it
+                continue
             if found:
                 lines[found[0]] = line
             else:
@@ -293,7 +302,7 @@ def main(argv: list[str] | None = None) -> int:
     if options.widen or options.widen_tf or options.flaky:
         entries, text = known_failures.load(), known_failures.KNOWN_FAILURES_FILE.read_text()
         if options.flaky:
-            changed, fields = nondeterministic(documents, entries), ("status", "flaky")
+            changed, fields = nondeterministic(documents, entries), ("status", "flaky", "passed")
         else:
             widen, fields = (widen_routes, ("path",)) if options.widen else (widen_tf, ("tf",))
             changed = widen(Coverage(entries, measured_cells(documents)))
