@@ -51,9 +51,10 @@ def tallies(config: pytest.Config) -> dict[str, Tally]:
 
 
 def fuzz_store(cache_dir: Path, tf_side: dict[str, str]) -> ArtifactStore:
-    """The drawn configurations' own cache, `<cache>/fuzz/<TF side>`: the draws are derandomized, so a run draws
-    the configurations of the last one and, warm, neither builds nor exports them (nor imports TensorFlow). They
-    never enter the catalogue's export cache, whose pruning knows only catalogue cases."""
+    """The drawn configurations' own cache, `<cache>/fuzz/<TF side>`: the draws' seed is pinned
+    (test_fuzz.DRAWS_SEED), so a run draws the configurations of the last one and, warm, neither builds nor exports
+    them (nor imports TensorFlow). They never enter the catalogue's export cache, whose pruning knows only
+    catalogue cases."""
     from model_zoo.versions import cache_key
 
     return ArtifactStore(cache_dir / "fuzz", cache_key(tf_side))
