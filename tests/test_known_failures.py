@@ -29,28 +29,21 @@ def versions(tf: str = "2.19.1", opencv: str = "4.9.0", keras: str = "3.5.0") ->
 
 
 def test_entry_matches_patterns_and_version_ranges(entries):
-    assert kf.find(entries, cell("upsampling2d-nearest-2x"), versions()) is entries[0]
-    assert kf.find(entries, cell("upsampling2d-nearest-2x"), versions(tf="2.15.1")) is None  # TF out of range
-    assert kf.find(entries, cell("upsampling2d-nearest-2x"), versions(opencv="4.12.0")) is None  # OpenCV too
-    assert kf.find(entries, cell("upsampling2d-nearest-2x", "tf-frozen-optimized"), versions()) is None
-    assert kf.find(entries, cell("conv2d-1x1"), versions()) is None
+    assert kf.Index(entries).find(cell("upsampling2d-nearest-2x"), versions()) is entries[0]
+    assert kf.Index(entries).find(cell("upsampling2d-nearest-2x"), versions(tf="2.15.1")) is None  # TF out of range
+    assert kf.Index(entries).find(cell("upsampling2d-nearest-2x"), versions(opencv="4.12.0")) is None  # OpenCV too
+    assert kf.Index(entries).find(cell("upsampling2d-nearest-2x", "tf-frozen-optimized"), versions()) is None
+    assert kf.Index(entries).find(cell("conv2d-1x1"), versions()) is None
 
 
 def test_the_first_covering_entry_counts_and_literal_and_wildcard_cases_keep_file_order():
     literal = ENTRY.replace('"upsampling2d-*"', '"upsampling2d-nearest-2x"')
     found = kf.parse(literal + ENTRY.replace("import-error", "crash")
                      + ENTRY.replace('"upsampling2d-*"', '["upsampling2d-nearest-2x", "other"]'))
-    assert kf.find(found, cell("upsampling2d-nearest-2x"), versions()) is found[0]
-    assert kf.find(found[1:], cell("upsampling2d-nearest-2x"), versions()) is found[1]
-    assert kf.find(found[1:], cell("upsampling2d-bilinear"), versions()) is found[1]
+    assert kf.Index(found).find(cell("upsampling2d-nearest-2x"), versions()) is found[0]
+    assert kf.Index(found[1:]).find(cell("upsampling2d-nearest-2x"), versions()) is found[1]
+    assert kf.Index(found[1:]).find(cell("upsampling2d-bilinear"), versions()) is found[1]
     assert kf.Index(found).find(cell("other"), versions()) is found[2]
-
-
-def test_an_entry_replaced_in_place_is_what_find_sees_next(entries):
-    assert kf.find(entries, cell("upsampling2d-nearest-2x"), versions()) is entries[0]
-    entries[0] = kf.parse(ENTRY.replace('"upsampling2d-*"', '"conv2d-*"'))[0]  # as draft_known grows entries
-    assert kf.find(entries, cell("upsampling2d-nearest-2x"), versions()) is None
-    assert kf.find(entries, cell("conv2d-1x1"), versions()) is entries[0]
 
 
 def test_pattern_lists_match_any_of_their_patterns():

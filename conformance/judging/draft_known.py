@@ -248,10 +248,11 @@ def nondeterministic(documents: list[dict[str, Any]],
     one of them passed; index -> new entry."""
     place = {id(entry): index for index, entry in enumerate(entries)}
     marked: dict[int, known_failures.KnownFailure] = {}
+    lookup = known_failures.Index(entries)
     for document in documents:
         versions = file_versions(document)
         for cell in (cell for cell in document["cells"] if cell.get("rerun")):
-            entry = known_failures.find(entries, (cell["case"], cell["path"], cell.get("engine", "")), versions)
+            entry = lookup.find((cell["case"], cell["path"], cell.get("engine", "")), versions)
             if entry is not None:
                 index = place[id(entry)]
                 current = marked.get(index, entry)

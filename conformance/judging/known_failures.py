@@ -156,15 +156,6 @@ def by_id(entries: list[KnownFailure]) -> dict[str, KnownFailure]:
     return {entry.id: entry for entry in entries}
 
 
-def find(entries: list[KnownFailure], cell: CellKey, versions: Versions) -> KnownFailure | None:
-    """The first entry covering the cell (case, path, engine) at these (TF, Keras, OpenCV) versions, or None."""
-    key = tuple(map(id, entries))  # a list changed in place (draft_known grows entries) is indexed anew
-    if key not in _INDEXES:
-        _INDEXES.clear()
-        _INDEXES[key] = Index(entries)
-    return _INDEXES[key].find(cell, versions)
-
-
 class Index:
     """Entries indexed for lookup: per route, those naming a case literally (all but a few dozen) and those whose
     case patterns have wildcards, built when a route is first asked. A run judges thousands of cells against a
@@ -177,7 +168,7 @@ class Index:
         self._by_path: dict[str, tuple[dict[str, list[int]], list[int]]] = {}
 
     def find(self, cell: CellKey, versions: Versions) -> KnownFailure | None:
-        """The first entry covering the cell at these versions, or None (as `find`)."""
+        """The first entry covering the cell (case, path, engine) at these (TF, Keras, OpenCV) versions, or None."""
         return next((e for e in self._candidates(cell[0], cell[1]) if e.matches(cell, versions)), None)
 
     def _candidates(self, case: str, path: str) -> list[KnownFailure]:
@@ -196,9 +187,6 @@ class Index:
             self._by_path[path] = (literal, wild)
         literal, wild = self._by_path[path]
         return [self.entries[index] for index in sorted({*literal.get(case, ()), *wild})]
-
-
-_INDEXES: dict[tuple[int, ...], Index] = {}  # the index of the last list of entries `find` was given
 
 
 _MINOR = re.compile(r"\d+\.\d+")

@@ -58,12 +58,12 @@ def unused_entries(documents: list[dict[str, Any]], entries: list[known_failures
             measured.append((key, judge.versions))
             if (entry := judge.entry(key)) is not None:
                 first_matches.setdefault(entry.id, entry)
-    unused = []
+    unused, index = [], known_failures.Index(entries)
     for entry in entries:
         if entry.id in first_matches or all(pattern.startswith("fuzz-") for pattern in entry.case):
             continue
         covered = next(((cell, versions) for cell, versions in measured if entry.matches(cell.key, versions)), None)
-        unused.append((entry, None if covered is None else known_failures.find(entries, covered[0].key, covered[1])))
+        unused.append((entry, None if covered is None else index.find(covered[0].key, covered[1])))
     return unused
 
 
