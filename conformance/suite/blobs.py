@@ -4,6 +4,7 @@ computed in this process), judged and recorded like any cell: family `preprocess
 """
 from __future__ import annotations
 
+import functools
 import hashlib
 from dataclasses import dataclass
 from pathlib import Path
@@ -51,11 +52,16 @@ def references_folder(cache_dir: Path, tf_side: dict[str, str]) -> Path:
     return cache_dir / "blobs" / cache_key(tf_side)
 
 
+@functools.cache
+def reference_code() -> str:
+    """The source of what makes a blob's TF reference, part of its cache key (described once per run)."""
+    return describe(tf_reference, set()) + describe(seeded_images, set())
+
+
 def kept_tf_reference(blob: Blob, folder: Path) -> np.ndarray:
     """TF's preprocessing of the blob's seeded images, computed once per definition of the combination and of the
     code that makes it, then read from `folder`: a warm run needs no TensorFlow."""
-    code = describe(tf_reference, set()) + describe(seeded_images, set())
-    file = folder / f"{blob.id}-{hashlib.sha256((repr(blob) + code).encode()).hexdigest()[:16]}.npy"
+    file = folder / f"{blob.id}-{hashlib.sha256((repr(blob) + reference_code()).encode()).hexdigest()[:16]}.npy"
     try:
         return np.load(file)
     except (OSError, ValueError):
