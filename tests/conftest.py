@@ -1,3 +1,4 @@
+import shutil
 import sys
 from pathlib import Path
 
@@ -6,6 +7,28 @@ import pytest
 from conformance.opencv.runner import WORKER_SCRIPT, OpenCVRunner
 
 FAKE_CV2 = Path(__file__).with_name("fake_cv2")
+REPO = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(scope="session")
+def committed_report(tmp_path_factory):
+    """What `tox -e report` makes of the committed results, built once per session (a build of the 27 measured
+    envs takes minutes): in a copy of the project's reports in another folder, with tox's relative arguments, so
+    that the outputs can also show that no path of the folder leaks into them. Returns the copy's `out` folder."""
+    from reports.builder import cli
+
+    committed = REPO / "reports"
+    if not list((committed / "results").glob("*.json")):
+        pytest.skip("no committed results")
+    elsewhere = tmp_path_factory.mktemp("another-checkout")
+    shutil.copytree(committed / "results", elsewhere / "reports" / "results",
+                    ignore=shutil.ignore_patterns("*.xml", "*.tmp", "local"))
+    shutil.copytree(committed / "baseline", elsewhere / "reports" / "baseline")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.chdir(elsewhere)
+        assert cli.main(["--results-dir", "reports/results", "--out", "out",
+                         "--baseline", "reports/baseline/support.json", "--expect-label", "measured"]) == 0
+    return elsewhere / "out"
 
 
 @pytest.fixture

@@ -5,12 +5,10 @@ from __future__ import annotations
 
 import os
 import shutil
-from pathlib import Path
 
 import pytest
 from report_samples import cell, results, table_of
 
-from reports.builder import cli
 from reports.builder.document import build_document
 from reports.builder.html import support_html
 
@@ -42,15 +40,9 @@ def page_url(tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
-def real_page_url(tmp_path_factory):
+def real_page_url(committed_report):
     """The page `tox -e report` makes of the committed results: what users open."""
-    repo = Path(__file__).resolve().parents[1]
-    if not list((repo / "reports" / "results").glob("*.json")):
-        pytest.skip("no committed results")
-    out = tmp_path_factory.mktemp("real-page")
-    assert cli.main(["--results-dir", str(repo / "reports" / "results"), "--out", str(out), "--expect-label",
-                     "measured", "--baseline", str(repo / "reports" / "baseline" / "support.json")]) == 0
-    return (out / "support.html").as_uri()
+    return (committed_report / "support.html").as_uri()
 
 
 @pytest.fixture(scope="module")
