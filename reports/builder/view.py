@@ -59,8 +59,15 @@ class GridRow:
 
 
 def cells_by_key(document: dict[str, Any]) -> dict[CellKey, dict[str, Any]]:
-    """Cells by (path, case, column key)."""
-    return {(cell["path"], cell["case"], cell["column"]): cell for cell in document["cells"]}
+    """Cells by (path, case, column key), indexed once per document (every page and heatmap asks; a document is
+    not changed once built)."""
+    cells = document["cells"]
+    if _INDEXED[0] is not cells:
+        _INDEXED[:] = [cells, {(cell["path"], cell["case"], cell["column"]): cell for cell in cells}]
+    return _INDEXED[1]
+
+
+_INDEXED: list[Any] = [None, {}]  # the cell list of the last document cells_by_key indexed, and its index
 
 
 def file_stem(name: str) -> str:
