@@ -66,7 +66,7 @@ def version_key(version: str) -> tuple[int, ...]:
 # generation, while every OpenCV minor changed something; the nightly measures the whole matrix. Committed results
 # are rerun whenever the catalogue changes. MEASURED_KERAS2_TF: the TF sides also measured with tf-keras (Keras 2).
 MEASURED_TF = ("2.15", "2.19", "2.21")
-MEASURED_KERAS2_TF: tuple[str, ...] = ()  # none yet: TF 2.21 with tf-keras is the next side to measure (issue 14)
+MEASURED_KERAS2_TF = ("2.21",)
 MEASURED_OPENCV = OPENCV_VERSIONS
 
 
