@@ -87,3 +87,16 @@ def test_entries_of_nondeterministic_cells_become_flaky_with_every_status_measur
         (("import-error", "forward-error"), True, (), "the reader refuses it"),
         (("mismatch",), True, ("4.8",), "wrong numbers")]
     assert "passed = []" not in draft_known.rewrite(ENTRIES, changed, "status", "flaky", "passed")
+
+
+def test_failures_are_told_apart_by_their_error_past_opencvs_boilerplate_and_node_names():
+    erfc = ("OpenCV(4.12.0) /io/opencv/modules/dnn/src/onnx/onnx_importer.cpp:1058: error: (-2:Unspecified error) in "
+            "function 'handleNode' > Node [Erfc@ai.onnx]:(onnx_node!{}) parse error")
+    gru = erfc.replace("Erfc", "GRU")
+    assert draft_known.error_shape(erfc.format("case/activation/Gelu/Erfc")) == draft_known.error_shape(
+        erfc.format("case/lambda/Gelu/Erfc").replace("4.12.0", "4.13.0").replace("1058", "1059"))
+    assert draft_known.error_shape(erfc.format("g")) != draft_known.error_shape(gru.format("g"))
+    neg = "OpenCV(4.7.0) /io/opencv/modules/dnn/src/net_impl.hpp:108: error: Can't create layer \"{}\" of type \"Neg\""
+    assert draft_known.error_shape(neg.format("case/a/Neg")) == draft_known.error_shape(neg.format("case/b/Neg"))
+    assert "Neg" in draft_known.error_shape(neg.format("x/y"))
+    assert draft_known.error_shape("") == ""

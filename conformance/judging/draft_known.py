@@ -40,6 +40,14 @@ from conformance.matrix import OPENCV_VERSIONS, version_key
 from conformance.results import read
 
 NUMBERS = re.compile(r"\d+(\.\d+)?(e-?\d+)?")
+SOURCE_PATH = re.compile(r"\S*/modules/dnn/src/")  # OpenCV's build folder, the same for every error of a file
+NODE_NAMES = re.compile(r'"[^"]*/[^"]*"|onnx_node![^)\s]*')  # a graph's node names differ from case to case
+
+
+def error_shape(error: str) -> str:
+    """What tells two failures apart: the first error line without numbers, OpenCV's source path and the graph's
+    node names, which every error of a file shares or every case has its own of."""
+    return NUMBERS.sub("N", NODE_NAMES.sub("…", SOURCE_PATH.sub("", error.splitlines()[0] if error else "")))[:160]
 
 
 def generation(keras: str) -> str:
@@ -90,7 +98,7 @@ def draft(documents: list[dict[str, Any]], routes: set[str] | None) -> list[str]
     groups: dict[tuple, dict[str, Any]] = {}
     by_cell: dict[tuple, list[tuple]] = defaultdict(list)
     for (route, case, keras, minor, engine, _), cell in failing.items():
-        by_cell[(route, case, cell["tf"], cell["status"], NUMBERS.sub("N", cell.get("error", ""))[:90])].append(
+        by_cell[(route, case, cell["tf"], cell["status"], error_shape(cell.get("error", "")))].append(
             (keras, minor, engine))
     for (route, case, tf, status, error), columns in by_cell.items():
         group = groups.setdefault((route, status, error, tf, tuple(sorted(columns))),
