@@ -25,6 +25,8 @@ def tox_extend_envs():
 def tox_add_core_config(core_conf, state):
     core_conf.loaders.insert(0, MemoryLoader(env_list=EnvList(["tests", "report", *tox_extend_envs()])))
     state.conf.memory_seed_loaders["bench"].append(MemoryLoader(deps="\n".join(matrix.BENCH_REQUIREMENTS)))
+    for name, earlier in matrix.CI_RUNS_AFTER.items():
+        state.conf.memory_seed_loaders[name].append(MemoryLoader(depends=EnvList(list(earlier))))
     check = matrix.by_name(matrix.CHECK_ENV)
     state.conf.memory_seed_loaders["check"].append(MemoryLoader(
         deps="\n".join(check.requirements()),

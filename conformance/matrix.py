@@ -49,6 +49,10 @@ CORE = ("tf215-cv49", "tf219-cv412")  # Keras 2 and Keras 3, each on an OpenCV o
 # numpy >= 2; it reuses the main job's exports) and Keras 3 on OpenCV 5's three engines. tf219-cv412 (Keras 3 on
 # 4.12) ran no code tf219-cv50 does not, for 3600 more cells (983 s beside tf219-cv50 in the CI run of 2be1d81).
 CI = ("tf215-cv49", "tf215-cv412", "tf219-cv50")
+# `tox -m ci -p 2` runs two envs at a time, in the label's order, each after the envs it runs after (tox's
+# `depends`, an order only: it pulls nothing in). The two that export a cold TF side start together, tf219-cv50 (the
+# longest: OpenCV 5's three engines) not last; `tests` and tf215-cv412 (on tf215-cv49's exports) follow tf215-cv49.
+CI_RUNS_AFTER = {"tests": ("tf215-cv49",), "tf215-cv412": ("tf215-cv49",)}
 # The ci envs that also check determinism (build and export from scratch, two checkouts): one per Keras
 # generation, beside the main job (tf215-cv49), whose warm run then never imports TensorFlow.
 DETERMINISM = ("tf215-cv412", "tf219-cv50")

@@ -66,6 +66,18 @@ def test_tox_lists_every_pair_with_its_labels():
     assert core == list(matrix.CORE)
 
 
+@pytest.mark.skipif(shutil.which("tox") is None, reason="tox is not installed here")
+def test_ci_envs_run_after_those_they_follow_and_the_longest_is_not_held_back():
+    ci = subprocess.run(["tox", "-l", "-m", "ci"], capture_output=True, text=True, check=True).stdout.split()
+    followed = {earlier for after in matrix.CI_RUNS_AFTER.values() for earlier in after}
+    assert set(matrix.CI_RUNS_AFTER) <= set(ci) and followed <= set(ci)
+    assert "tf219-cv50" not in matrix.CI_RUNS_AFTER  # it starts with the first envs
+    shown = subprocess.run(["tox", "config", "-e", ",".join(matrix.CI_RUNS_AFTER), "-k", "depends"],
+                           capture_output=True, text=True, check=True).stdout
+    for name, after in matrix.CI_RUNS_AFTER.items():
+        assert f"[testenv:{name}]\ndepends = {', '.join(after)}" in shown
+
+
 def test_an_env_that_does_not_install_gets_a_results_file_with_the_reason(tmp_path):
     log = tmp_path / "tox.log"
     log.write_text("tf212-cv47: install_deps> uv pip install ...\n  x No solution found when resolving dependencies:\n"
