@@ -69,7 +69,7 @@ def version_key(version: str) -> tuple[int, ...]:
 # (144 envs, 59-case catalogue, 2026-11-21) showed few statuses depending on the TF version within a Keras
 # generation, while every OpenCV minor changed something; the nightly measures the whole matrix. Committed results
 # are rerun whenever the catalogue changes. MEASURED_KERAS2_TF: the TF sides also measured with tf-keras (Keras 2).
-MEASURED_TF = ("2.15", "2.19", "2.21")
+MEASURED_TF = ("2.12", "2.15", "2.19", "2.21")
 MEASURED_KERAS2_TF = ("2.21",)
 MEASURED_OPENCV = OPENCV_VERSIONS
 
