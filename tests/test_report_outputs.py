@@ -259,13 +259,13 @@ def test_module_entry_point_never_shows_a_traceback(tmp_path):
 
 # -- determinism --------------------------------------------------------------------------------------------------
 
-def test_committed_reports_are_what_tox_e_report_makes_of_the_committed_results(committed_report):
+def test_committed_reports_are_what_tox_e_report_makes_of_the_committed_results(committed_reports, committed_report):
     """The committed SUPPORT.md, DIFF.md and heatmaps match the committed results (and baseline) byte for byte:
-    regenerate them with `tox -e report` whenever results change. The build (conftest's `committed_report`) runs in
-    a copy of the project's reports in another folder, so it also shows that two builds in two places agree and that
-    no path of the folder leaks into any output. support.json and support.html are built but not committed
-    (git-ignored; the nightly publishes them)."""
-    committed = REPO / "reports"
+    regenerate them with `tox -e report` whenever results change. Both sides are HEAD's (conftest's
+    `committed_reports`), so a conformance run beside the tests cannot make them differ; the build runs in that copy's
+    folder, so it also shows that two builds in two places agree and that no path of the folder leaks into any
+    output. support.json and support.html are built but not committed (git-ignored; the nightly publishes them)."""
+    committed = committed_reports
     if not (committed / "SUPPORT.md").exists():
         pytest.skip("no committed report")
     out = committed_report
