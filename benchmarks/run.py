@@ -144,6 +144,27 @@ def table(result: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
+def markdown(result: dict[str, Any]) -> str:
+    """The result as the Markdown tables docs/performance.md shows (`python -m benchmarks.run --markdown`)."""
+    setup = result["setup"]
+    machine = result["machine"]
+    lines = [f"`tox -e bench` at commit {result.get('commit', 'unknown')}, {result['date']}, {machine['cpus']} CPUs "
+             f"({machine['platform']}, Python {machine['python']}): TF "
+             f"{setup['tf_side'].get('tensorflow-cpu')}, OpenCV {setup['opencv']} (second: {setup['second_opencv']}), "
+             f"{setup['cells']} cells, {setup['jobs']} export processes.", "",
+             "| figure | measured | target |", "| --- | --- | --- |"]
+    targets = result["targets"]
+    for name, value in result["figures"].items():
+        goal = targets.get(name)
+        verdict = "" if goal is None else f"<= {goal['target']:g}, {'met' if goal['met'] else '**not met**'}"
+        lines.append(f"| {name} | {value:.2f} | {verdict} |")
+    for title in ("stages_cold_serial", "stages_warm"):
+        lines += ["", f"| {title.replace('_', ' ')} | seconds |", "| --- | --- |"]
+        lines += [f"| {name} | {value:.2f} |" for name, value in
+                  sorted(result[title].items(), key=lambda item: -item[1])]
+    return "\n".join(lines)
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="python -m benchmarks.run", description=__doc__.splitlines()[0])
     parser.add_argument("--opencv", default="4.9")
@@ -151,7 +172,12 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--tox-env", default="tf215-cv412", help="the env whose creation is timed")
     parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
     parser.add_argument("--out", type=Path, default=ROOT / "benchmarks" / "results.json")
+    parser.add_argument("--markdown", action="store_true",
+                        help="print the result already in --out as Markdown tables (docs/performance.md) and stop")
     options = parser.parse_args(argv)
+    if options.markdown:
+        print(markdown(json.loads(options.out.read_text())))
+        return
     result = measure(options.opencv, options.second_opencv, options.tox_env, options.jobs)
     print(table(result))
     options.out.write_text(json.dumps(result, indent=1) + "\n")

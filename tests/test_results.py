@@ -99,6 +99,20 @@ def test_a_selected_run_keeps_the_other_cells_of_a_complete_run(tmp_path):
     assert document["summary"]["overall"]["crash"] == 1 and document["summary"]["overall"]["pass"] == 2
 
 
+def test_a_selected_run_killed_after_its_first_cell_reads_as_the_carried_cells_and_that_cell(tmp_path):
+    file = tmp_path / "tf215-cv49.json"
+    full = writer_for(file, None)
+    for case in ("a", "b"):
+        full.add(record(case=case))
+    full.write(complete=True)
+    selected = writer_for(file, "-k 'b'")
+    selected.carry_previous()
+    selected.add(record(case="b", status="crash"))  # then SIGKILL: the file on disk is as it was, the journal holds b
+    document = results.read(file)
+    assert [(c["case"], c["status"]) for c in document["cells"]] == [("a", "pass"), ("b", "crash")]
+    assert document["complete"] is False
+
+
 @pytest.mark.parametrize("differs, carried", [
     ({"opencv": "4.9.1"}, []),  # other versions: another table
     ({"platform": "Linux-6.18.44-fc-v1272-x86_64-with-glibc2.36"}, ["a"]),  # same packages, another kernel build
