@@ -15,12 +15,12 @@ STAGES = {"pass": "", "mismatch": "compare", "shape-mismatch": "compare", "expor
 
 
 def cell(case: str, path: str, status: str, *, family: str = "conv2d", engine: str | None = "",
-         error: str = "", metrics: dict[str, float] | None = None, known: str = "") -> dict[str, Any]:
+         error: str = "", metrics: dict[str, float] | None = None, known: str = "", link: str = "") -> dict[str, Any]:
     """A cell record as conformance/results.py writes it; engine None leaves the field out (schema 1)."""
     record = {
         "case": case, "path": path, "family": family, "status": status,
         "stage": STAGES.get(status, "import"), "error": error, "metrics": metrics, "tolerance": 0.0001,
-        "known": {"status": status, "reason": known, "link": ""} if known else None,
+        "known": {"status": status, "reason": known, "link": link} if known else None,
         "outcome": "known" if known else ("pass" if status == "pass" else "unexpected-failure"),
         "seconds": {"cell": 0.1}, "export_cached": True, "detail": "",
     }

@@ -15,6 +15,7 @@ from reports.builder.html import support_html
 sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 ERROR = "max abs error 3.94 (mean 1.14) over tolerance 0.0001 x scale 2.52"
+UPSTREAM = "https://github.com/opencv/opencv/issues/22423"
 METRICS = {"max_abs": 3.9372, "mean_abs": 1.1397, "scale": 2.5178, "required_tolerance": 4.5268}
 
 
@@ -28,7 +29,7 @@ def page_url(tmp_path_factory):
         ]),
         results("tf219-cv50", [
             cell("upsampling2d-nearest-2x", "onnx-keras", "mismatch", family="upsampling", engine=engine,
-                 error=ERROR, metrics=METRICS, known="silently wrong numbers")
+                 error=ERROR, metrics=METRICS, known="silently wrong numbers", link=UPSTREAM)
             for engine in ("classic", "new")
         ] + [cell("conv2d-1x1", "onnx-keras", "pass", engine=engine) for engine in ("classic", "new")],
             tf="2.19.1", keras="3.15.1", opencv="5.0.0"),
@@ -180,6 +181,7 @@ def test_clicking_a_cell_shows_its_error_stage_and_numbers(page):
     for expected in (ERROR, "compare", "3.94", "1.14", "4.53", "0.0001", "silently wrong numbers",
                      "TF 2.19.1, Keras 3.15.1, OpenCV 5.0.0"):
         assert expected in text
+    assert detail.locator("dd a").get_attribute("href") == UPSTREAM  # the known failure's upstream report
     page.click("#detail-close")
     assert detail.is_hidden()
 

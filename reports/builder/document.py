@@ -107,7 +107,8 @@ def cell_record(cell: Cell) -> dict[str, Any]:
         "path": cell.path, "family": cell.family, "case": cell.case, "env": cell.env, "engine": cell.engine,
         "column": cell.column, "status": cell.status, "stage": cell.stage, "error": cell.error,
         "metrics": cell.metrics, "tolerance": cell.tolerance, "outcome": cell.outcome,
-        "known_reason": cell.known_reason, "blame": cell.blame, "blame_evidence": cell.blame_evidence,
+        "known_reason": cell.known_reason, "known_link": cell.known_link,
+        "blame": cell.blame, "blame_evidence": cell.blame_evidence,
         **({"rerun": cell.rerun} if cell.rerun else {}),
     }
 

@@ -53,11 +53,11 @@ SCRIPT = r"""
 
   function cellAt(index) {
     const [kase, path, column, status, stage, error, outcome, known, maxAbs, meanAbs, scale, required, tolerance,
-      blame, evidence] = data.cells[index];
+      blame, evidence, upstream] = data.cells[index];
     return {
       case: text(kase), path: text(path), column: data.columns[column], status: text(status), stage: text(stage),
       error: text(error), outcome: text(outcome), known: text(known), maxAbs, meanAbs, scale, required, tolerance,
-      blame: text(blame), evidence: text(evidence),
+      blame: text(blame), evidence: text(evidence), upstream: text(upstream),
     };
   }
 
@@ -123,7 +123,7 @@ SCRIPT = r"""
       ["status", cell.status], ["stage", cell.stage], ["error", cell.error],
       ["max abs", cell.maxAbs], ["mean abs", cell.meanAbs], ["scale", cell.scale],
       ["tolerance required", cell.required], ["case tolerance", cell.tolerance],
-      ["outcome", cell.outcome], ["known failure", cell.known],
+      ["outcome", cell.outcome], ["known failure", cell.known], ["upstream", cell.upstream],
       ["blame", cell.blame], ["blame evidence", cell.evidence],
       ["env", cell.column.key], ["versions", cell.column.versions],
     ];
@@ -143,7 +143,14 @@ SCRIPT = r"""
       const term = document.createElement("dt");
       term.textContent = name;
       const definition = document.createElement("dd");
-      definition.textContent = format(value);
+      if (name === "upstream") {
+        const anchor = document.createElement("a");
+        anchor.href = value;
+        anchor.textContent = value;
+        definition.append(anchor);
+      } else {
+        definition.textContent = format(value);
+      }
       list.append(term, definition);
     }
     panel.hidden = false;
@@ -447,7 +454,8 @@ def page_data(document: dict[str, Any]) -> dict[str, Any]:
         cells.append([text(cell["case"]), text(cell["path"]), column_index[cell["column"]], text(cell["status"]),
                       text(cell["stage"]), text(cell["error"]), text(cell["outcome"]), text(cell["known_reason"]),
                       *(metrics.get(name) for name in ("max_abs", "mean_abs", "scale", "required_tolerance")),
-                      cell["tolerance"], text(cell.get("blame", "")), text(cell.get("blame_evidence", ""))])
+                      cell["tolerance"], text(cell.get("blame", "")), text(cell.get("blame_evidence", "")),
+                      text(cell.get("known_link", ""))])
     envs = {env["name"]: env for env in document["envs"]}
     columns = [{"key": column["key"], "label": column["label"], "tf_series": column["tf_series"],
                 "opencv": column["opencv"], "engine": column["engine"], "versions": view.versions(envs[column["env"]])}

@@ -129,6 +129,7 @@ def _cell(record: dict[str, Any], env: str) -> Cell:
         tolerance=float(tolerance) if isinstance(tolerance, int | float) and not isinstance(tolerance, bool) else None,
         outcome=record.get("outcome", ""),
         known_reason=str(known.get("reason", "")) if isinstance(known, dict) else "",
+        known_link=str(known.get("link", "")) if isinstance(known, dict) else "",
         blame=str(blame.get("blame", "")) if isinstance(blame, dict) else "",
         blame_evidence=str(blame.get("evidence", "")) if isinstance(blame, dict) else "",
         rerun=str(record["rerun"].get("status", "")) if isinstance(record.get("rerun"), dict) else "",

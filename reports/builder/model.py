@@ -94,6 +94,7 @@ class Cell:
     tolerance: float | None = None
     outcome: str = ""
     known_reason: str = ""
+    known_link: str = ""  # the known-failure entry's upstream issue or pull request
     blame: str = ""  # non-pass cells measured with triage: converter | opencv | harness-unknown
     blame_evidence: str = ""
     shown_under: str = ""  # a cell without an engine in an env with engines: the engine column it is shown in
