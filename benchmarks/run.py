@@ -73,6 +73,30 @@ def stage_seconds(document: dict[str, Any], artifacts: Path | None = None) -> di
     return dict(totals)
 
 
+def verdict_differences(reference: dict[str, Any], other: dict[str, Any]) -> list[str]:
+    """The cells of both runs whose status or metrics (to 4 significant digits, as results files keep them) differ,
+    each as `case via path [engine]: status metrics -> status metrics`. Cells either run found nondeterministic (a
+    `rerun` record) are left out: their numbers change from run to run by nature."""
+    def verdicts(document: dict[str, Any]) -> dict[tuple[str, str, str], dict[str, Any]]:
+        return {(cell["case"], cell["path"], cell.get("engine", "")): cell for cell in document["cells"]}
+
+    def shown(cell: dict[str, Any]) -> str:
+        metrics = cell.get("metrics") or {}
+        return " ".join([cell["status"], *(f"{name}={value:.4g}" for name, value in sorted(metrics.items())
+                                           if isinstance(value, int | float))])
+
+    theirs = verdicts(other)
+    differences = []
+    for key, cell in verdicts(reference).items():
+        twin = theirs.get(key)
+        if twin is None or cell.get("rerun") or twin.get("rerun"):
+            continue
+        if shown(cell) != shown(twin):
+            case, path, engine = key
+            differences.append(f"{case} via {path}{f' [{engine}]' if engine else ''}: {shown(cell)} -> {shown(twin)}")
+    return differences
+
+
 def tf_import_seconds() -> float:
     code = "import time; t = time.perf_counter(); import tensorflow; print(time.perf_counter() - t)"
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
@@ -93,9 +117,9 @@ def measure(opencv: str, second_opencv: str, tox_env: str, jobs: int) -> dict[st
         serial_cold, serial_document = conformance_run(work, "cold-serial", opencv, "--jobs", "1")
         stages_cold = stage_seconds(serial_document, work / "cache" / "artifacts")
         shutil.rmtree(work / "cache" / "artifacts")  # the exports go again; the OpenCV envs stay
-        cold, _ = conformance_run(work, "cold", opencv, "--jobs", str(jobs))
+        cold, cold_document = conformance_run(work, "cold", opencv, "--jobs", str(jobs))
         warm, warm_document = conformance_run(work, "warm", opencv)
-        subset, _ = conformance_run(work, "subset", opencv, "-k", "upsampling")
+        subset, subset_document = conformance_run(work, "subset", opencv, "-k", "upsampling")
         second, _ = conformance_run(work, "second", second_opencv)
         report = report_seconds(work / "results" / "warm", work / "report")
         new_env = timed(["tox", "-e", tox_env, "--notest", "--recreate", "--workdir", str(work / "tox")])
@@ -128,6 +152,8 @@ def measure(opencv: str, second_opencv: str, tox_env: str, jobs: int) -> dict[st
         "stages_warm": {"harness and pytest (rest of the wall time)": warm - bare_warm, **stages_warm},
         "targets": {name: {"target": limit, "measured": figures[name], "met": figures[name] <= limit}
                     for name, limit in TARGETS.items()},
+        "differences_from_serial": {name: verdict_differences(serial_document, document) for name, document in
+                                    (("cold", cold_document), ("warm", warm_document), ("subset", subset_document))},
     }
 
 
@@ -138,10 +164,21 @@ def table(result: dict[str, Any]) -> str:
     for title in ("stages_cold_serial", "stages_warm"):
         lines.append(f"{title.replace('_', ' ')} (s):")
         lines += [f"  {name:<62} {value:8.2f}" for name, value in result[title].items()]
+    lines += [agreement(result)]
     lines.append("targets:")
     lines += [f"  {name:<62} {entry['measured']:8.2f}  <= {entry['target']:g}  {'met' if entry['met'] else 'NOT MET'}"
               for name, entry in result["targets"].items()]
     return "\n".join(lines)
+
+
+def agreement(result: dict[str, Any]) -> str:
+    """One line: whether the cold, warm and subset runs gave the serial run's statuses and metrics."""
+    runs = result.get("differences_from_serial")
+    if runs is None:
+        return "statuses and metrics against the serial run: not compared by this benchmark"
+    said = [f"{name} {'identical' if not found else f'{len(found)} differ ({found[0]} ...)'}"
+            for name, found in runs.items()]
+    return "statuses and metrics against the serial run: " + ", ".join(said)
 
 
 def markdown(result: dict[str, Any]) -> str:
@@ -152,7 +189,7 @@ def markdown(result: dict[str, Any]) -> str:
              f"({machine['platform']}, Python {machine['python']}): TF "
              f"{setup['tf_side'].get('tensorflow-cpu')}, OpenCV {setup['opencv']} (second: {setup['second_opencv']}), "
              f"{setup['cells']} cells, {setup['jobs']} export processes.", "",
-             "| figure | measured | target |", "| --- | --- | --- |"]
+             agreement(result) + ".", "", "| figure | measured | target |", "| --- | --- | --- |"]
     targets = result["targets"]
     for name, value in result["figures"].items():
         goal = targets.get(name)
