@@ -1,4 +1,6 @@
 """Known failures: parsing, matching by pattern and version range, and the strict judgement."""
+from pathlib import Path
+
 import pytest
 
 from conformance.judging import known_failures as kf
@@ -148,6 +150,23 @@ def test_the_committed_file_parses_and_every_entry_has_a_reason():
     entries = kf.load()
     assert entries
     assert all(len(entry.reason) > 20 for entry in entries)
+
+
+def test_loading_keeps_the_parsed_entries_until_the_file_changes(tmp_path):
+    file = tmp_path / "kf-load-test.toml"
+    entry = '[[known]]\ncase = "a"\npath = "*"\nstatus = "crash"\nreason = "{}"\n'
+    file.write_text(entry.format("first"))
+    kept = Path(kf.__file__).with_name("__pycache__")
+    try:
+        assert [e.reason for e in kf.load(file)] == ["first"]
+        assert len(list(kept.glob("kf-load-test.*.pickle"))) == 1
+        assert [e.reason for e in kf.load(file)] == ["first"]  # read back from the kept entries
+        file.write_text(entry.format("second"))
+        assert [e.reason for e in kf.load(file)] == ["second"]
+        assert len(list(kept.glob("kf-load-test.*.pickle"))) == 1  # the stale one is gone
+    finally:
+        for pickled in kept.glob("kf-load-test.*.pickle"):
+            pickled.unlink()
 
 
 def test_a_route_its_tf_side_does_not_offer_is_not_applicable_never_a_failure():
