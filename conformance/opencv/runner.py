@@ -245,11 +245,11 @@ class OpenCVRunner:
         return b"\n".join(self._log.read().splitlines()[-lines:]).decode(errors="replace")
 
     def close(self, kill: bool = False) -> None:
-        """Stop the worker (let it finish on end of input, or kill its process group at once with `kill`) and
-        kill the spare, which has run nothing: there is no need to wait for it to finish importing OpenCV."""
+        """Stop the worker and the spare: let them finish on end of input, or kill their process groups (at once
+        with `kill`)."""
         self._retire(kill)
         if self._spare is not None:
-            stop(self._spare.process, kill=True)
+            stop(self._spare.process, kill)
             self._spare.log.close()
             self._spare = None
 
