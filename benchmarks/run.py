@@ -21,6 +21,7 @@ from collections import defaultdict
 from pathlib import Path
 from typing import Any
 
+from conformance.judging.verdict import Metrics, Verdict, same_outcome
 from model_zoo.store import MANIFEST
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -74,16 +75,20 @@ def stage_seconds(document: dict[str, Any], artifacts: Path | None = None) -> di
 
 
 def verdict_differences(reference: dict[str, Any], other: dict[str, Any]) -> list[str]:
-    """The cells of both runs whose status or metrics (to 4 significant digits, as results files keep them) differ,
-    each as `case via path [engine]: status metrics -> status metrics`. Cells either run found nondeterministic (a
-    `rerun` record) are left out: their numbers change from run to run by nature."""
+    """The cells of both runs whose verdicts differ by the rule that tells a rerun from its first run
+    (`verdict.same_outcome`: the status, and the errors to RERUN_DIGITS significant digits), each as
+    `case via path [engine]: status metrics -> status metrics`. Cells either run found nondeterministic (a `rerun`
+    record) are left out: their numbers change from run to run by nature."""
     def verdicts(document: dict[str, Any]) -> dict[tuple[str, str, str], dict[str, Any]]:
         return {(cell["case"], cell["path"], cell.get("engine", "")): cell for cell in document["cells"]}
 
+    def verdict(cell: dict[str, Any]) -> Verdict:
+        return Verdict(cell["status"], metrics=None if cell.get("metrics") is None else Metrics(**cell["metrics"]))
+
     def shown(cell: dict[str, Any]) -> str:
         metrics = cell.get("metrics") or {}
-        return " ".join([cell["status"], *(f"{name}={value:.4g}" for name, value in sorted(metrics.items())
-                                           if isinstance(value, int | float))])
+        return " ".join([cell["status"], *(f"{name}={metrics[name]:.4g}" for name in ("max_abs", "mean_abs")
+                                           if name in metrics)])
 
     theirs = verdicts(other)
     differences = []
@@ -91,7 +96,7 @@ def verdict_differences(reference: dict[str, Any], other: dict[str, Any]) -> lis
         twin = theirs.get(key)
         if twin is None or cell.get("rerun") or twin.get("rerun"):
             continue
-        if shown(cell) != shown(twin):
+        if not same_outcome(verdict(cell), verdict(twin)):
             case, path, engine = key
             differences.append(f"{case} via {path}{f' [{engine}]' if engine else ''}: {shown(cell)} -> {shown(twin)}")
     return differences

@@ -3,26 +3,34 @@ from benchmarks.run import markdown, verdict_differences
 
 
 def document(*cells):
-    return {"cells": [{"case": case, "path": "tflite", "status": status, "metrics": metrics, **extra}
-                      for case, status, metrics, extra in cells]}
+    return {"cells": [{"case": case, "path": "tflite", "status": status, "metrics": metrics and errors(*metrics),
+                       **extra} for case, status, metrics, extra in cells]}
 
 
-def test_runs_with_the_same_statuses_and_rounded_metrics_do_not_differ():
-    serial = document(("a", "pass", {"max_abs": 1.23456e-7}, {}), ("b", "import-error", None, {}))
-    parallel = document(("a", "pass", {"max_abs": 1.234561e-7}, {}), ("b", "import-error", None, {}))
+def errors(max_abs, mean_abs):
+    return {"max_abs": max_abs, "mean_abs": mean_abs, "scale": 1.0, "required_tolerance": max(max_abs, 10 * mean_abs)}
+
+
+def test_runs_with_the_same_statuses_and_errors_to_three_digits_do_not_differ():
+    serial = document(("a", "pass", (1.23456e-7, 2e-8), {}), ("b", "import-error", None, {}))
+    parallel = document(("a", "pass", (1.234561e-7, 2e-8), {}), ("b", "import-error", None, {}))
     assert verdict_differences(serial, parallel) == []
 
 
-def test_a_changed_status_or_metric_is_named_with_both_sides():
-    serial = document(("a", "pass", {"max_abs": 1e-7}, {}), ("b", "mismatch", {"max_abs": 2.5}, {}))
-    warm = document(("a", "mismatch", {"max_abs": 1e-7}, {}), ("b", "mismatch", {"max_abs": 3.5}, {}))
-    assert verdict_differences(serial, warm) == ["a via tflite: pass max_abs=1e-07 -> mismatch max_abs=1e-07",
-                                                 "b via tflite: mismatch max_abs=2.5 -> mismatch max_abs=3.5"]
+def test_a_changed_status_or_error_is_named_with_both_sides():
+    serial = document(("a", "pass", (1e-7, 1e-8), {}), ("b", "mismatch", (2.5, 1.0), {}),
+                      ("c", "pass", (2.421e-7, 1e-8), {}))
+    warm = document(("a", "mismatch", (1e-7, 1e-8), {}), ("b", "mismatch", (3.5, 1.0), {}),
+                    ("c", "pass", (2.431e-7, 1e-8), {}))
+    assert verdict_differences(serial, warm) == [
+        "a via tflite: pass max_abs=1e-07 mean_abs=1e-08 -> mismatch max_abs=1e-07 mean_abs=1e-08",
+        "b via tflite: mismatch max_abs=2.5 mean_abs=1 -> mismatch max_abs=3.5 mean_abs=1",
+        "c via tflite: pass max_abs=2.421e-07 mean_abs=1e-08 -> pass max_abs=2.431e-07 mean_abs=1e-08"]
 
 
 def test_nondeterministic_cells_and_cells_of_one_run_only_are_left_out():
-    serial = document(("a", "mismatch", {"max_abs": 9e31}, {"rerun": {"status": "mismatch"}}), ("b", "pass", None, {}))
-    subset = document(("a", "mismatch", {"max_abs": 8e13}, {}))
+    serial = document(("a", "mismatch", (9e31, 1e30), {"rerun": {"status": "mismatch"}}), ("b", "pass", None, {}))
+    subset = document(("a", "mismatch", (8e13, 1e12), {}))
     assert verdict_differences(serial, subset) == []
 
 
