@@ -104,9 +104,10 @@ def browser_without_emoji(playwright, tmp_path_factory):
     launched.close()
 
 
-def _open(browser, url):
+def _open(browser, url, timeout_ms=30_000):
     """A page at `url` and the list its console errors, uncaught exceptions and failed requests go to."""
     page = browser.new_page()
+    page.set_default_timeout(timeout_ms)
     problems: list[str] = []
     page.on("console", lambda message: problems.append(message.text) if message.type == "error" else None)
     page.on("pageerror", lambda error: problems.append(str(error)))
@@ -202,8 +203,11 @@ def test_every_status_symbol_is_its_own_glyph_without_an_emoji_font(browser_with
     assert len({glyph["pixels"] for glyph in drawn}) == len(symbols), "two status symbols look alike"
 
 
+REAL_PAGE_TIMEOUT_MS = 180_000  # the 47 MB page loads in 7 s on an idle 2-core machine; CI runs an env beside it
+
+
 def test_the_page_of_the_real_results_works(browser, real_page_url):
-    page, problems = _open(browser, real_page_url)
+    page, problems = _open(browser, real_page_url, REAL_PAGE_TIMEOUT_MS)
     page.select_option("#f-status", "import-error")
     target = page.locator("td.cell[data-status=import-error]:visible").first
     target.hover()

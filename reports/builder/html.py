@@ -2,7 +2,9 @@
 
 The tables are written here, so the page reads without JavaScript; the script only filters (family, path,
 status, TF, OpenCV, engine) and shows a cell's details (error line, stage, numbers) on hover and click.
-Nothing is fetched when the page is viewed.
+Nothing is fetched when the page is viewed. The route sections, which hold nearly all of the cells, are laid out
+only when scrolled near (`content-visibility: auto`): measured on the 45-env page (263,000 cells, 47 MB) in
+headless Chromium, loading took 16 s without it and 5 s with it.
 """
 from __future__ import annotations
 
@@ -41,6 +43,7 @@ td.dim { opacity: .15; }
 #detail dt { font-weight: 600; } #detail dd { margin: 0; overflow-wrap: anywhere; }
 #detail-close { float: right; }
 .note { color: #555; max-width: 60em; }
+section[data-path] { content-visibility: auto; contain-intrinsic-size: auto 3000px; }
 """
 
 SCRIPT = r"""
