@@ -198,6 +198,7 @@ SCRIPT = r"""
 
 def support_html(document: dict[str, Any]) -> str:
     """The whole page."""
+    cell_index = {(cell["path"], cell["case"], cell["column"]): index for index, cell in enumerate(document["cells"])}
     body = [
         f"<p class=\"note\">Data: {escape(view.data_line(document))}. Built by <code>python -m reports.builder</code> "
         "from <code>reports/results/</code>; the same data is in support.json and SUPPORT.md. Click a cell for "
@@ -210,7 +211,7 @@ def support_html(document: dict[str, Any]) -> str:
                                       f"<p class=\"note\">{escape(view.COLUMN_NOTE)}</p>"]),
         section("matrix", "Matrix", _matrix(document)),
         section("pass-rates", "Pass rates per path", _path_rates(document)),
-        *(_path_section(document, path) for path in document["paths"]),
+        *(_path_section(document, path, cell_index) for path in document["paths"]),
         section("first-working", "First working OpenCV version", _first_working(document)),
         section("diff", "Changes since the baseline", _diff(document)),
         section("environments", "Environments", _environments(document)),
@@ -280,10 +281,9 @@ def _path_rates(document: dict[str, Any]) -> list[str]:
             _grid_table(_column_headers(document, "path"), rows)]
 
 
-def _path_section(document: dict[str, Any], path: str) -> str:
+def _path_section(document: dict[str, Any], path: str, cell_index: dict[tuple[str, str, str], int]) -> str:
     shown, left_out = view.route_columns(document, path)
     columns = document["columns"]
-    cell_index = {(cell["path"], cell["case"], cell["column"]): index for index, cell in enumerate(document["cells"])}
     rows = []
     for row in view.grid_rows(document, path, shown):
         family = escape(row.family, quote=True)
