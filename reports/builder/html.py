@@ -4,7 +4,7 @@ The tables are written here, so the page reads without JavaScript; the script on
 status, TF, OpenCV, engine) and shows a cell's details (error line, stage, numbers) on hover and click.
 Nothing is fetched when the page is viewed. The route sections, which hold nearly all of the cells, are laid out
 only when scrolled near (`content-visibility: auto`): measured on the 45-env page (263,000 cells, 47 MB) in
-headless Chromium, loading took 16 s without it and 5 s with it.
+headless Chromium, loading took 16 s without it and 7 s with it.
 """
 from __future__ import annotations
 
