@@ -94,6 +94,8 @@ class ConformanceSession:
                                f"{self.opencv.version}: give --opencv the version it has")
         self.judge = Judge(entries, (self.tf_version, self.tf_side["keras_in_use"], self.opencv.version))
         self._store: ArtifactStore | None = None
+        self._exports: warm.BackgroundExports | None = None
+        self._say: Callable[[str], None] = print
         self._built: tuple[str, Any] | None = None
         self.results = ResultsFile(
             settings.results_dir / f"{settings.env_name}.json", settings.env_name, self.tf_side, self.opencv.versions,
@@ -139,7 +141,9 @@ class ConformanceSession:
         not_offered = path.not_offered(self.tf_side["keras_in_use"])
         if not_offered:
             return Verdict(NOT_APPLICABLE, "export", not_offered), None, None, {}, None
-        store = self._artifacts()
+        if self._exports is not None:
+            self._exports.wait_for(case.id, self._say)
+        store = self.artifacts()
         reference, export = store.reference(case), store.cached_export(case, path)
         seconds: dict[str, float] = {}
         if reference is None or export is None:  # only now is TensorFlow needed
@@ -157,17 +161,19 @@ class ConformanceSession:
         seconds.update({k: round(v, 4) for k, v in run_seconds.items()})
         return verdict, reference, export, seconds, float_metrics
 
-    def warm_exports(self, cells: list[tuple[Case, Route, str]], jobs: int, say: Callable[[str], None]) -> None:
-        """Export what the cells will need and the cache lacks in `jobs` processes at once (at least one: a
-        converter that crashes kills an export process, never the run)."""
+    def start_exports(self, cells: list[tuple[Case, Route, str]], jobs: int, say: Callable[[str], None]) -> None:
+        """Start exporting what the cells will need and the cache lacks, in `jobs` processes at once (at least one:
+        a converter that crashes kills an export process, never the run); each cell waits for its own case only,
+        and `say` gets the pool's progress lines."""
         todo = [(case, path) for case, path, engine in cells
                 if not path.not_offered(self.tf_side["keras_in_use"])
                 and not (self.settings.resume and self.results.carried_record((case.id, path.name, engine)))]
-        needed = warm.missing(self._artifacts(), todo)
+        needed = warm.missing(self.artifacts(), todo)
         if needed:
-            store = self._artifacts()  # one log folder per TF side: envs of two TF sides may export at once
-            warm.export_in_parallel(needed, max(1, jobs), store, self.settings.cache_dir / "logs" / store.root.name,
-                                        say)
+            store = self.artifacts()  # one log folder per TF side: envs of two TF sides may export at once
+            self._say = say
+            self._exports = warm.BackgroundExports(needed, max(1, jobs), store,
+                                                   self.settings.cache_dir / "logs" / store.root.name)
 
     def _resumed(self, case: Case, path: Route, record: CellRecord) -> CellResult:
         """A cell measured by the interrupted run, judged again against today's known failures."""
@@ -212,7 +218,8 @@ class ConformanceSession:
             raise RuntimeError(f"TF uses Keras {keras_version()}, but the installed packages said "
                                f"{self.tf_side['keras_in_use']}: see model_zoo.versions.keras_in_use")
 
-    def _artifacts(self) -> ArtifactStore:
+    def artifacts(self) -> ArtifactStore:
+        """The run's artifact store (the export cache of this TF side)."""
         if self._store is None:
             from model_zoo.versions import cache_key
 
@@ -220,7 +227,10 @@ class ConformanceSession:
         return self._store
 
     def close(self, complete: bool, write: bool = True) -> None:
-        """Stop the worker and write the results file, `complete` if every selected cell ran."""
+        """Stop the export processes (if the run ended before them) and the worker, and write the results file,
+        `complete` if every selected cell ran."""
+        if self._exports is not None:
+            self._exports.stop()
         self.opencv.close()
         if write:
             self.results.write(complete=complete)
