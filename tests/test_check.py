@@ -2,6 +2,7 @@
 catalogue's word on a failure, the parsing of shapes and options, and every bad input that is refused before TF
 is imported (one `check: ` line, exit code 2). The end-to-end run is conformance/suite/test_check.py."""
 import json
+import tempfile
 
 import numpy as np
 import pytest
@@ -165,12 +166,16 @@ def bad_models(tmp_path):
     (["{missing}", "--opencv", " , "], "give at least one version"),
     (["{suffix}", "--routes", "onnx-keras"], "unknown format"),
 ])
-def test_bad_input_before_tensorflow_is_one_line_and_exit_code_2(tmp_path, capsys, arguments, said):
+def test_bad_input_before_tensorflow_is_one_line_and_exit_code_2(tmp_path, capsys, monkeypatch, arguments, said):
     models = bad_models(tmp_path)
+    scratch = tmp_path / "tmp"
+    scratch.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(scratch))
     code = cli.main([argument.format(**models) for argument in arguments])
     errors = capsys.readouterr().err.splitlines()
     assert code == 2
     assert len(errors) == 1 and errors[0].startswith("check: ") and said in errors[0], errors
+    assert not list(scratch.iterdir())  # the command's scratch folder is gone after a bad input too
 
 
 def test_unknown_routes_are_named(tmp_path):

@@ -192,6 +192,14 @@ def open_sides(args: argparse.Namespace, versions: list[str], work: Path) -> lis
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
     work = Path(tempfile.mkdtemp(prefix="conformance-check-"))
+    try:
+        return check(args, work)
+    finally:  # also after a bad input or an error: 164 of these folders had gathered in /tmp
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def check(args: argparse.Namespace, work: Path) -> int:
+    """The command's work, in the scratch folder `work`: the exit code."""
     sides: list[OpenCVSide] = []
     try:
         versions = opencv_versions(args.opencv)
@@ -218,7 +226,6 @@ def main(argv: list[str] | None = None) -> int:
     print("\n".join(lines))
     if args.out is not None:
         write_report(args, sides, tf_side, records, chosen, routes, exports, reference)
-    shutil.rmtree(work, ignore_errors=True)
     return output.exit_code(chosen)
 
 

@@ -88,9 +88,9 @@ def pytest_addoption(parser):
     group.addoption("--cache-dir", default=from_environment("CONFORMANCE_CACHE_DIR", ".conformance-cache"),
                     help="exports and OpenCV environments are cached here (env CONFORMANCE_CACHE_DIR)")
     group.addoption("--jobs", type=int, default=from_environment("CONFORMANCE_JOBS", os.cpu_count() or 1, int),
-                    help="processes that export in parallel what the cache lacks, while the cells of the exported cases run "
-                         "(env CONFORMANCE_JOBS; default: the number of CPUs; at least one process, so that a "
-                         "converter crash never kills the run)")
+                    help="processes that export in parallel what the cache lacks, while the cells of the cases "
+                         "already exported run (env CONFORMANCE_JOBS; default: the number of CPUs; at least one "
+                         "process, so that a converter crash never kills the run)")
     group.addoption("--determinism", action="store_true",
                     default=from_environment("CONFORMANCE_DETERMINISM", False, flag),
                     help="also build, export and run three cases twice from scratch and require identical verdicts "
