@@ -58,7 +58,7 @@ def conformance_run(work: Path, name: str, opencv: str, *args: str) -> tuple[flo
 
 def stage_seconds(document: dict[str, Any], artifacts: Path | None = None) -> dict[str, float]:
     """Seconds per stage: each route's exports, from the manifests of the export cache `artifacts` where the run
-    exported (the exports run in their own processes, beside the cells); then, from the cells' own timings, OpenCV
+    exported (the exports run in their own processes before the cells); then, from the cells' own timings, OpenCV
     import and forward, the reruns of failing cells and the verdict."""
     totals: dict[str, float] = defaultdict(float)
     for manifest in sorted(artifacts.glob(f"*/*/*/{MANIFEST}")) if artifacts else ():

@@ -1,8 +1,4 @@
 """The export pool: what is missing from the cache, in which order it goes, and how processes share it."""
-import threading
-import time
-from pathlib import Path
-
 import pytest
 from test_store import PATH, built
 
@@ -94,7 +90,7 @@ def test_an_export_killed_by_sigkill_is_recorded_as_such_and_done_again_alone(tm
     assert "out-of-memory killer" in store.cached_export(case_b, PATH).error
     pools = []
 
-    def pool(needed, jobs, store, log_dir, say, done, stopping):
+    def pool(needed, jobs, store, log_dir, say):
         pools.append((needed, jobs, store.cached_export(case_b, PATH)))
         return [("case-b", "fake")] if jobs > 1 else []
     monkeypatch.setattr(warm, "run_pool", pool)
@@ -102,44 +98,3 @@ def test_an_export_killed_by_sigkill_is_recorded_as_such_and_done_again_alone(tm
     assert [(needed, jobs) for needed, jobs, _ in pools] == [({"case-a": {"fake"}, "case-b": {"fake"}}, 2),
                                                              ({"case-b": {"fake"}}, 1)]
     assert pools[1][2] is None and "exporting again, alone" in said[-1]  # the failed record was forgotten first
-
-
-def test_a_cell_waits_for_its_own_case_only_and_says_the_pools_lines(monkeypatch):
-    """The pool runs on its thread; its lines are said on the waiting thread; a case it does not export waits for
-    nothing."""
-    from conformance.suite import warm
-
-    exported_b = threading.Event()
-
-    def pool(needed, jobs, store, log_dir, say, done, stopping):
-        say("exported 1/2 cases")
-        done({"case-a"})
-        exported_b.wait(30)
-        done({"case-b"})
-
-    monkeypatch.setattr(warm, "export_in_parallel", pool)
-    exports = warm.BackgroundExports({"case-a": {"fake"}, "case-b": {"fake"}}, 2, None, Path())
-    said = []
-    exports.wait_for("case-a", said.append)  # while case-b is still being exported
-    exports.wait_for("case-c", said.append)
-    assert said == ["exported 1/2 cases"] and not exported_b.is_set()
-    exported_b.set()
-    exports.wait_for("case-b", said.append)
-    exports.stop()
-
-
-def test_stopping_ends_the_pool_and_no_cell_waits_after_it(monkeypatch):
-    from conformance.suite import warm
-
-    def pool(needed, jobs, store, log_dir, say, done, stopping):
-        while not stopping():
-            time.sleep(0.01)
-        raise OSError("the processes were killed")
-
-    monkeypatch.setattr(warm, "export_in_parallel", pool)
-    exports = warm.BackgroundExports({"case-a": {"fake"}}, 2, None, Path())
-    exports.stop()
-    said = []
-    exports.wait_for("case-a", said.append)
-    assert said == ["the export processes failed (OSError('the processes were killed')): each cell exports what "
-                    "it lacks itself"]

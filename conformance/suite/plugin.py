@@ -88,9 +88,9 @@ def pytest_addoption(parser):
     group.addoption("--cache-dir", default=from_environment("CONFORMANCE_CACHE_DIR", ".conformance-cache"),
                     help="exports and OpenCV environments are cached here (env CONFORMANCE_CACHE_DIR)")
     group.addoption("--jobs", type=int, default=from_environment("CONFORMANCE_JOBS", os.cpu_count() or 1, int),
-                    help="processes that export in parallel what the cache lacks, while the cells of the cases "
-                         "already exported run (env CONFORMANCE_JOBS; default: the number of CPUs; at least one "
-                         "process, so that a converter crash never kills the run)")
+                    help="processes that export in parallel what the cache lacks, before the cells run "
+                         "(env CONFORMANCE_JOBS; default: the number of CPUs; at least one process, so that a "
+                         "converter crash never kills the run)")
     group.addoption("--determinism", action="store_true",
                     default=from_environment("CONFORMANCE_DETERMINISM", False, flag),
                     help="also build, export and run three cases twice from scratch and require identical verdicts "
@@ -152,10 +152,7 @@ def pytest_generate_tests(metafunc):
 
 
 def pytest_collection_modifyitems(config, items):
-    """`--applications few` leaves out the cells of the architectures not in applications.FEW (deselected). The
-    tests that export on their own (determinism, location, the check command, fuzz) go first: they run while the
-    export processes fill the cache for the cells (ConformanceSession.start_exports), not after the last cell."""
-    items.sort(key=lambda item: any(name in getattr(item, "fixturenames", ()) for name in CELL_PARAMETERS))
+    """`--applications few` leaves out the cells of the architectures not in applications.FEW (deselected)."""
     if config.getoption("--applications") == "all":
         return
     heavy = [_heavy_application(item) for item in items]
@@ -208,7 +205,7 @@ def conformance(request):
         pytest.exit(f"conformance run cannot start: {error}", returncode=pytest.ExitCode.USAGE_ERROR)
     request.config.stash[_SESSION] = session
     cells = [item.callspec.params["cell"] for item in request.session.items if "cell" in item.fixturenames]
-    session.start_exports(cells, request.config.getoption("--jobs"), lambda line: say(request.config, line))
+    session.warm_exports(cells, request.config.getoption("--jobs"), lambda line: say(request.config, line))
     yield session
     selected = sum(1 for item in request.session.items
                    if any(name in getattr(item, "fixturenames", ()) for name in CELL_PARAMETERS))

@@ -94,8 +94,6 @@ class ConformanceSession:
                                f"{self.opencv.version}: give --opencv the version it has")
         self.judge = Judge(entries, (self.tf_version, self.tf_side["keras_in_use"], self.opencv.version))
         self._store: ArtifactStore | None = None
-        self._exports: warm.BackgroundExports | None = None
-        self._say: Callable[[str], None] = print
         self._built: tuple[str, Any] | None = None
         self.results = ResultsFile(
             settings.results_dir / f"{settings.env_name}.json", settings.env_name, self.tf_side, self.opencv.versions,
@@ -141,8 +139,6 @@ class ConformanceSession:
         not_offered = path.not_offered(self.tf_side["keras_in_use"])
         if not_offered:
             return Verdict(NOT_APPLICABLE, "export", not_offered), None, None, {}, None
-        if self._exports is not None:
-            self._exports.wait_for(case.id, self._say)
         store = self.artifacts()
         reference, export = store.reference(case), store.cached_export(case, path)
         seconds: dict[str, float] = {}
@@ -161,19 +157,17 @@ class ConformanceSession:
         seconds.update({k: round(v, 4) for k, v in run_seconds.items()})
         return verdict, reference, export, seconds, float_metrics
 
-    def start_exports(self, cells: list[tuple[Case, Route, str]], jobs: int, say: Callable[[str], None]) -> None:
-        """Start exporting what the cells will need and the cache lacks, in `jobs` processes at once (at least one:
-        a converter that crashes kills an export process, never the run); each cell waits for its own case only,
-        and `say` gets the pool's progress lines."""
+    def warm_exports(self, cells: list[tuple[Case, Route, str]], jobs: int, say: Callable[[str], None]) -> None:
+        """Export what the cells will need and the cache lacks in `jobs` processes at once (at least one: a
+        converter that crashes kills an export process, never the run)."""
         todo = [(case, path) for case, path, engine in cells
                 if not path.not_offered(self.tf_side["keras_in_use"])
                 and not (self.settings.resume and self.results.carried_record((case.id, path.name, engine)))]
         needed = warm.missing(self.artifacts(), todo)
         if needed:
             store = self.artifacts()  # one log folder per TF side: envs of two TF sides may export at once
-            self._say = say
-            self._exports = warm.BackgroundExports(needed, max(1, jobs), store,
-                                                   self.settings.cache_dir / "logs" / store.root.name)
+            warm.export_in_parallel(needed, max(1, jobs), store, self.settings.cache_dir / "logs" / store.root.name,
+                                        say)
 
     def _resumed(self, case: Case, path: Route, record: CellRecord) -> CellResult:
         """A cell measured by the interrupted run, judged again against today's known failures."""
@@ -227,10 +221,7 @@ class ConformanceSession:
         return self._store
 
     def close(self, complete: bool, write: bool = True) -> None:
-        """Stop the export processes (if the run ended before them) and the worker, and write the results file,
-        `complete` if every selected cell ran."""
-        if self._exports is not None:
-            self._exports.stop()
+        """Stop the worker and write the results file, `complete` if every selected cell ran."""
         self.opencv.close()
         if write:
             self.results.write(complete=complete)

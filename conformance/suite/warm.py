@@ -1,11 +1,9 @@
-"""Export in parallel while the cells run: the cases whose reference or exports are missing from the cache go,
+"""Export in parallel before the cells run: the cases whose reference or exports are missing from the cache go,
 the longest expected first, to `jobs` processes (python -m model_zoo.warm), each with its own TensorFlow, each
 taking the next case no other has taken, so that no process idles while another still has a queue.
 
-The pool runs on a thread of the run (BackgroundExports): a cell waits only until its own case is exported, so the
-cells of the first cases run while the processes export the next ones, instead of all after the last export. The
-cells read everything from the cache, so their results are those of a serial run (same store, same recipes); the
-OpenCV side, a few milliseconds per cell, stays in the one worker of the run.
+The cells then read everything from the cache, so their results are those of a serial run (same store, same
+recipes); the OpenCV side, a few milliseconds per cell, stays in the one worker of the run.
 """
 from __future__ import annotations
 
@@ -15,7 +13,6 @@ import shutil
 import signal
 import subprocess
 import sys
-import threading
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -83,29 +80,25 @@ class Share:
 
 
 def export_in_parallel(needed: dict[str, set[str]], jobs: int, store: ArtifactStore, log_dir: Path,
-                       say: Callable[[str], None], done: Callable[[set[str]], None] = lambda case_ids: None,
-                       stopping: Callable[[], bool] = lambda: False) -> None:
+                       say: Callable[[str], None]) -> None:
     """Run `jobs` warming processes on the cases, longest first, and wait for all, saying how far they are every
     PROGRESS_SECONDS; their output goes to `log_dir`. A process killed by its converter gets the export it was in
     recorded as an export-error, and a new process takes its place in the queue. An export killed by SIGKILL
     (the kernel's out-of-memory killer, most likely: tf2onnx took 13.7 GB for InceptionResNetV2 on TF 2.21 beside
-    another export) is done again alone once the others are, and recorded only if it is killed again. `done` is
-    told the cases whose exports are all in the cache as they finish; the processes are killed once `stopping()`."""
-    killed = run_pool(needed, jobs, store, log_dir, say, done, stopping)
-    if killed and jobs > 1 and not stopping():
+    another export) is done again alone once the others are, and recorded only if it is killed again."""
+    killed = run_pool(needed, jobs, store, log_dir, say)
+    if killed and jobs > 1:
         say(f"exporting again, alone, what SIGKILL ended: {', '.join(f'{c} via {p}' for c, p in killed)}")
         for case_id, path_name in killed:
             store.discard_export(by_id(case_id), by_name(path_name))
         run_pool({case_id: {path_name for c, path_name in killed if c == case_id} for case_id, _ in killed}, 1,
-                 store, log_dir, say, done, stopping)
+                 store, log_dir, say)
 
 
 def run_pool(needed: dict[str, set[str]], jobs: int, store: ArtifactStore, log_dir: Path,
-             say: Callable[[str], None], done: Callable[[set[str]], None] = lambda case_ids: None,
-             stopping: Callable[[], bool] = lambda: False) -> list[tuple[str, str]]:
+             say: Callable[[str], None]) -> list[tuple[str, str]]:
     """One pass of `jobs` processes over the cases (see export_in_parallel); the (case, path) exports that
-    SIGKILL ended, each recorded as failed, in case `jobs` was one. A case one of them was in is not told `done`
-    (when jobs > 1): it is exported again alone."""
+    SIGKILL ended, each recorded as failed, in case `jobs` was one."""
     log_dir.mkdir(parents=True, exist_ok=True)
     run = f"{os.getpid()}"  # several runs of one TF side may export at once
     claims = log_dir / f"claims-{run}"
@@ -125,17 +118,11 @@ def run_pool(needed: dict[str, set[str]], jobs: int, store: ArtifactStore, log_d
     try:
         while any(share.process is not None for share in pool):
             time.sleep(POLL_SECONDS)
-            if stopping():
-                for share in pool:
-                    stop_share(share)
-                break
             for share in pool:
                 if share.process is not None and share.process.poll() is not None:
                     code, share.process = share.process.returncode, None
                     if code != 0 and (ended := restart_after_crash(share, code, store, say, alone=len(pool) == 1)):
                         killed += [ended] if code == -signal.SIGKILL else []
-            held = {case_id for case_id, _ in killed} if len(pool) > 1 else set()
-            done({case_id for share in pool for case_id in finished_cases(share.log)} - held)
             if time.monotonic() - last_said >= PROGRESS_SECONDS:
                 say(progress_line(pool, len(queue), time.monotonic() - started))
                 last_said = time.monotonic()
@@ -143,63 +130,6 @@ def run_pool(needed: dict[str, set[str]], jobs: int, store: ArtifactStore, log_d
         shutil.rmtree(claims, ignore_errors=True)
     say(progress_line(pool, len(queue), time.monotonic() - started))
     return killed
-
-
-def stop_share(share: Share) -> None:
-    """Kill the share's process (the run is stopping: its export is not recorded)."""
-    if share.process is not None:
-        share.process.kill()
-        share.process.wait()
-        share.process = None
-
-
-class BackgroundExports:
-    """export_in_parallel on a thread of its own: `wait_for(case)` returns once that case's exports are in the
-    cache or the pool has ended (a cell exports what is still missing itself), saying the pool's progress lines on
-    the caller's thread meanwhile (pytest's terminal is not for other threads)."""
-
-    def __init__(self, needed: dict[str, set[str]], jobs: int, store: ArtifactStore, log_dir: Path):
-        self._pending = set(needed)
-        self._lines: list[str] = []
-        self._condition = threading.Condition()
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._run, args=(needed, jobs, store, log_dir), name="exports",
-                                        daemon=True)
-        self._thread.start()
-
-    def _run(self, needed: dict[str, set[str]], jobs: int, store: ArtifactStore, log_dir: Path) -> None:
-        try:
-            export_in_parallel(needed, jobs, store, log_dir, self._say, self._done, self._stop.is_set)
-        except Exception as failure:  # said on the run's thread; the cells export what is missing themselves
-            self._say(f"the export processes failed ({failure!r}): each cell exports what it lacks itself")
-        finally:
-            self._done(set(self._pending))
-
-    def _say(self, line: str) -> None:
-        with self._condition:
-            self._lines.append(line)
-            self._condition.notify_all()
-
-    def _done(self, case_ids: set[str]) -> None:
-        with self._condition:
-            self._pending -= case_ids
-            self._condition.notify_all()
-
-    def wait_for(self, case_id: str, say: Callable[[str], None]) -> None:
-        """Until `case_id` is exported or the pool has ended."""
-        with self._condition:
-            while True:
-                for line in self._lines:
-                    say(line)
-                self._lines.clear()
-                if case_id not in self._pending:
-                    return
-                self._condition.wait()
-
-    def stop(self) -> None:
-        """Kill the export processes (if still running) and wait for the thread."""
-        self._stop.set()
-        self._thread.join()
 
 
 def restart_after_crash(share: Share, code: int, store: ArtifactStore, say: Callable[[str], None],
