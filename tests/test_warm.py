@@ -98,3 +98,18 @@ def test_an_export_killed_by_sigkill_is_recorded_as_such_and_done_again_alone(tm
     assert [(needed, jobs) for needed, jobs, _ in pools] == [({"case-a": {"fake"}, "case-b": {"fake"}}, 2),
                                                              ({"case-b": {"fake"}}, 1)]
     assert pools[1][2] is None and "exporting again, alone" in said[-1]  # the failed record was forgotten first
+
+
+def test_an_export_process_gets_a_tmpdir_of_its_own_which_goes_when_it_ends(tmp_path, monkeypatch):
+    """TF writes its autograph modules into TMPDIR, and a process killed by its converter leaves its SavedModel
+    folder there: beside the process's log, the pool removes them."""
+    from conformance.suite import warm
+
+    given = []
+    monkeypatch.setattr(warm.subprocess, "Popen", lambda command, **options: given.append(options["env"]["TMPDIR"]))
+    share = warm.Share(["case-a"], ["fake"], tmp_path / "claims", tmp_path / "warm-1-0.log")
+    share.start(tmp_path / "cache")
+    assert given == [str(tmp_path / "warm-1-0.tmp")] and share.scratch.is_dir()
+    (share.scratch / "case-a-saved-model-x1y2z3").mkdir()
+    share.clear_scratch()
+    assert not share.scratch.exists()

@@ -69,11 +69,22 @@ class Share:
     log: Path
     process: subprocess.Popen | None = None
 
+    @property
+    def scratch(self) -> Path:
+        """The process's TMPDIR, beside its log, removed once the process ends: TF's autograph modules and the
+        SavedModel folder of a process that its converter killed used to stay in /tmp."""
+        return self.log.with_suffix(".tmp")
+
     def start(self, cache_dir: Path) -> None:
         command = [sys.executable, "-m", "model_zoo.warm", "--cache-dir", str(cache_dir), "--claims", str(self.claims),
                    "--paths", ",".join(self.paths), *self.cases]
+        self.scratch.mkdir(exist_ok=True)
         with open(self.log, "a") as log:
-            self.process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, cwd=PROJECT_ROOT)
+            self.process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, cwd=PROJECT_ROOT,
+                                            env={**os.environ, "TMPDIR": str(self.scratch)})
+
+    def clear_scratch(self) -> None:
+        shutil.rmtree(self.scratch, ignore_errors=True)
 
     def finished(self) -> int:
         return len(finished_cases(self.log))
@@ -121,6 +132,7 @@ def run_pool(needed: dict[str, set[str]], jobs: int, store: ArtifactStore, log_d
             for share in pool:
                 if share.process is not None and share.process.poll() is not None:
                     code, share.process = share.process.returncode, None
+                    share.clear_scratch()
                     if code != 0 and (ended := restart_after_crash(share, code, store, say, alone=len(pool) == 1)):
                         killed += [ended] if code == -signal.SIGKILL else []
             if time.monotonic() - last_said >= PROGRESS_SECONDS:
@@ -128,6 +140,8 @@ def run_pool(needed: dict[str, set[str]], jobs: int, store: ArtifactStore, log_d
                 last_said = time.monotonic()
     finally:
         shutil.rmtree(claims, ignore_errors=True)
+        for share in pool:
+            share.clear_scratch()
     say(progress_line(pool, len(queue), time.monotonic() - started))
     return killed
 
