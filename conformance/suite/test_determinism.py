@@ -3,7 +3,8 @@ that a change in the table is a change in TF or OpenCV, never noise of the harne
 
 The two exports: the run's own (its export cache, written by an export process of this TF side, keyed by the
 case's definition and the route's code) and one from scratch in an empty cache, in this process. Exporting both
-from scratch cost the second export again for nothing more: 3 cases x every route took 50 s of tf219-cv50 in CI.
+from scratch paid for the second export again for nothing more (3 cases x every route: 50 s of a warm tf219-cv50
+run).
 """
 import pytest
 
