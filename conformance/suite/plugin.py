@@ -88,9 +88,10 @@ def pytest_addoption(parser):
     group.addoption("--cache-dir", default=from_environment("CONFORMANCE_CACHE_DIR", ".conformance-cache"),
                     help="exports and OpenCV environments are cached here (env CONFORMANCE_CACHE_DIR)")
     group.addoption("--jobs", type=int, default=from_environment("CONFORMANCE_JOBS", os.cpu_count() or 1, int),
-                    help="processes that export in parallel what the cache lacks, before the cells run "
-                         "(env CONFORMANCE_JOBS; default: the number of CPUs; at least one process, so that a "
-                         "converter crash never kills the run)")
+                    help="processes that export in parallel what the cache lacks, before the cells run, then "
+                         "lanes of OpenCV workers that run the cells ahead of their tests (env CONFORMANCE_JOBS; "
+                         "default: the number of CPUs; at least one of each, so that a converter crash never kills "
+                         "the run)")
     group.addoption("--determinism", action="store_true",
                     default=from_environment("CONFORMANCE_DETERMINISM", False, flag),
                     help="also build, export and run three cases twice from scratch and require identical verdicts "
@@ -206,6 +207,7 @@ def conformance(request):
     request.config.stash[_SESSION] = session
     cells = [item.callspec.params["cell"] for item in request.session.items if "cell" in item.fixturenames]
     session.warm_exports(cells, request.config.getoption("--jobs"), lambda line: say(request.config, line))
+    session.run_ahead(cells, request.config.getoption("--jobs"))
     yield session
     selected = sum(1 for item in request.session.items
                    if any(name in getattr(item, "fixturenames", ()) for name in CELL_PARAMETERS))

@@ -5,6 +5,7 @@ pytest session; the pytest plugin only parametrizes and reports.
 """
 from __future__ import annotations
 
+import functools
 import shutil
 import tempfile
 import time
@@ -20,6 +21,7 @@ from conformance.judging import known_failures
 from conformance.judging.cell import Cell, Judge, verdict_lines
 from conformance.judging.verdict import NOT_APPLICABLE, Metrics, Verdict, failed
 from conformance.measure import measure, triage_cell, write_cell_bundle
+from conformance.opencv.ahead import Ahead
 from conformance.opencv.runner import DEFAULT_MEMORY_LIMIT_MB
 from conformance.opencv.side import OpenCVSide
 from conformance.results import CellRecord, ResultsFile, rerun_fields
@@ -86,9 +88,8 @@ class ConformanceSession:
         self.tf_side = versions.tf_side()
         self.tf_version = versions.tensorflow_version(self.tf_side)
         self._scratch = Path(tempfile.mkdtemp(prefix="conformance-"))
-        self.opencv = OpenCVSide(settings.opencv, settings.wheel, settings.cache_dir, settings.timeout,
-                                 self._scratch / "logs", settings.memory_limit_mb, settings.opencv_python,
-                                 files=settings.keep_scratch)
+        self.opencv = self._new_side("logs", settings.opencv_python)
+        self._ahead: Ahead | None = None
         if matrix.engines_for(settings.opencv) != self.opencv.engines:  # the cells were collected for the former
             raise RuntimeError(f"OpenCV {settings.opencv} was asked, but {self.opencv.python} has OpenCV "
                                f"{self.opencv.version}: give --opencv the version it has")
@@ -153,21 +154,44 @@ class ConformanceSession:
         seconds["export"] = round(export.seconds, 4)
         if export.artifact is None:
             return failed("export-error", "export", export.error, export.detail), reference, export, seconds, None
-        verdict, run_seconds, float_metrics = measure(self.opencv, reference, path, engine, export, self._scratch)
+        ahead = None if self._ahead is None else self._ahead.take((case.id, path.name, engine))
+        verdict, run_seconds, float_metrics = ahead or measure(self.opencv, reference, path, engine, export,
+                                                               self._scratch)
         seconds.update({k: round(v, 4) for k, v in run_seconds.items()})
         return verdict, reference, export, seconds, float_metrics
 
     def warm_exports(self, cells: list[tuple[Case, Route, str]], jobs: int, say: Callable[[str], None]) -> None:
         """Export what the cells will need and the cache lacks in `jobs` processes at once (at least one: a
         converter that crashes kills an export process, never the run)."""
-        todo = [(case, path) for case, path, engine in cells
-                if not path.not_offered(self.tf_side["keras_in_use"])
-                and not (self.settings.resume and self.results.carried_record((case.id, path.name, engine)))]
-        needed = warm.missing(self.artifacts(), todo)
+        needed = warm.missing(self.artifacts(), [(case, path) for case, path, _ in self._to_measure(cells)])
         if needed:
             store = self.artifacts()  # one log folder per TF side: envs of two TF sides may export at once
             warm.export_in_parallel(needed, max(1, jobs), store, self.settings.cache_dir / "logs" / store.root.name,
                                         say)
+
+    def run_ahead(self, cells: list[tuple[Case, Route, str]], lanes: int) -> None:
+        """Start running in OpenCV, in `lanes` threads with workers of their own (conformance/opencv/ahead.py),
+        the cells whose export is cached, in the order given (the tests'); `run_cell` then takes each result."""
+        store = self.artifacts()
+        self._ahead = Ahead(lambda lane: self._new_side(f"logs/lane-{lane}", self.opencv.python), lanes)
+        for case, path, engine in self._to_measure(cells):
+            reference, export = store.reference(case), store.cached_export(case, path)
+            if reference is not None and export is not None and export.artifact is not None:
+                self._ahead.submit((case.id, path.name, engine), functools.partial(
+                    measure, built=reference, path=path, engine=engine, export=export, scratch=self._scratch))
+
+    def _to_measure(self, cells: list[tuple[Case, Route, str]]) -> list[tuple[Case, Route, str]]:
+        """The cells that this run measures: offered by the TF side, and not carried from an interrupted run."""
+        return [(case, path, engine) for case, path, engine in cells
+                if not path.not_offered(self.tf_side["keras_in_use"])
+                and not (self.settings.resume and self.results.carried_record((case.id, path.name, engine)))]
+
+    def _new_side(self, logs: str, python: str | None) -> OpenCVSide:
+        """An OpenCV side of the run's OpenCV (from `python`, else from its cached environment), its worker logs in
+        `logs` of the scratch folder."""
+        settings = self.settings
+        return OpenCVSide(settings.opencv, settings.wheel, settings.cache_dir, settings.timeout, self._scratch / logs,
+                          settings.memory_limit_mb, python, files=settings.keep_scratch)
 
     def _resumed(self, case: Case, path: Route, record: CellRecord) -> CellResult:
         """A cell measured by the interrupted run, judged again against today's known failures."""
@@ -221,7 +245,9 @@ class ConformanceSession:
         return self._store
 
     def close(self, complete: bool, write: bool = True) -> None:
-        """Stop the worker and write the results file, `complete` if every selected cell ran."""
+        """Stop the workers and write the results file, `complete` if every selected cell ran."""
+        if self._ahead is not None:
+            self._ahead.close()
         self.opencv.close()
         if write:
             self.results.write(complete=complete)

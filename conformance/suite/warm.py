@@ -3,7 +3,7 @@ the longest expected first, to `jobs` processes (python -m model_zoo.warm), each
 taking the next case no other has taken, so that no process idles while another still has a queue.
 
 The cells then read everything from the cache, so their results are those of a serial run (same store, same
-recipes); the OpenCV side, a few milliseconds per cell, stays in the one worker of the run.
+recipes); the OpenCV side then runs them ahead of the tests in as many lanes (conformance/opencv/ahead.py).
 """
 from __future__ import annotations
 
