@@ -30,6 +30,10 @@ from model_zoo.case import Case
 from model_zoo.export import Route
 from model_zoo.store import ArtifactStore, Export, Reference, first_line
 
+# A lane's two workers cost 0.3 to 0.4 CPU-s each to start: worth it for an env's 4841 cells, not for
+# `-k upsampling`'s 171 (5.0 to 5.4 s with one lane, 5.8 to 6.1 s with two, in one series of runs).
+CELLS_PER_LANE = 1000
+
 
 @dataclass(frozen=True)
 class Settings:
@@ -171,10 +175,13 @@ class ConformanceSession:
 
     def run_ahead(self, cells: list[tuple[Case, Route, str]], lanes: int) -> None:
         """Start running in OpenCV, in `lanes` threads with workers of their own (conformance/opencv/ahead.py),
-        the cells whose export is cached, in the order given (the tests'); `run_cell` then takes each result."""
+        the cells whose export is cached, in the order given (the tests'); `run_cell` then takes each result. A
+        lane starts two workers (0.3 to 0.4 CPU-s each): a small selection gets one lane."""
         store = self.artifacts()
+        todo = self._to_measure(cells)
+        lanes = min(lanes, 1 + len(todo) // CELLS_PER_LANE)
         self._ahead = Ahead(lambda lane: self._new_side(f"logs/lane-{lane}", self.opencv.python), lanes)
-        for case, path, engine in self._to_measure(cells):
+        for case, path, engine in todo:
             reference, export = store.reference(case), store.cached_export(case, path)
             if reference is not None and export is not None and export.artifact is not None:
                 self._ahead.submit((case.id, path.name, engine), functools.partial(
