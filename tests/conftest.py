@@ -53,9 +53,15 @@ def fake_worker_command():
     return [sys.executable, "-I", "-c", bootstrap]
 
 
+@pytest.fixture(params=[True, False], ids=["forked", "started"])
+def forked(request):
+    """Whether runners fork their workers from a zygote (as the suite's OpenCV sides do) or start each one."""
+    return request.param
+
+
 @pytest.fixture
-def fake_runner(fake_worker_command, tmp_path):
-    with OpenCVRunner(fake_worker_command, timeout=5.0, log_dir=tmp_path / "logs") as runner:
+def fake_runner(fake_worker_command, tmp_path, forked):
+    with OpenCVRunner(fake_worker_command, timeout=5.0, log_dir=tmp_path / "logs", forked=forked) as runner:
         yield runner
 
 

@@ -72,8 +72,8 @@ def test_worker_killed_by_signal_is_a_crash_and_the_run_goes_on(fake_runner, mod
     assert fake_runner.starts == 2  # one fresh worker after the crash, none per cell otherwise
 
 
-def test_hang_is_a_timeout_and_the_worker_is_replaced(fake_worker_command, model_file, tmp_path):
-    with OpenCVRunner(fake_worker_command, timeout=1.0, log_dir=tmp_path / "logs") as runner:
+def test_hang_is_a_timeout_and_the_worker_is_replaced(fake_worker_command, model_file, tmp_path, forked):
+    with OpenCVRunner(fake_worker_command, timeout=1.0, log_dir=tmp_path / "logs", forked=forked) as runner:
         started = time.monotonic()
         outcome = run(runner, model_file, tmp_path, "hang")
         assert time.monotonic() - started < 10
@@ -121,8 +121,10 @@ def test_a_worker_gone_between_cells_is_replaced_before_the_next_cell(fake_runne
     assert run(fake_runner, model_file, tmp_path, "ok").status == "ok"
 
 
-def test_a_runaway_allocation_fails_that_cell_under_the_memory_cap(fake_worker_command, model_file, tmp_path):
-    with OpenCVRunner(fake_worker_command, timeout=20.0, log_dir=tmp_path / "logs", memory_limit_mb=1024) as runner:
+def test_a_runaway_allocation_fails_that_cell_under_the_memory_cap(fake_worker_command, model_file, tmp_path,
+                                                                   forked):
+    with OpenCVRunner(fake_worker_command, timeout=20.0, log_dir=tmp_path / "logs", memory_limit_mb=1024,
+                      forked=forked) as runner:
         outcome = run(runner, model_file, tmp_path, "allocate")
         assert (outcome.status, outcome.stage) == ("forward-error", "forward")
         assert "MemoryError" in outcome.detail
@@ -136,14 +138,15 @@ def test_a_crash_keeps_the_stderr_of_its_own_cell_only(fake_runner, model_file, 
     assert "'ok'" not in crashed.detail
 
 
-def test_faults_touch_only_their_own_cell(fake_worker_command, model_file, tmp_path):
+def test_faults_touch_only_their_own_cell(fake_worker_command, model_file, tmp_path, forked):
     """A run mixing every fault with good cells: each fault is its cell's status, and every good cell gives
     exactly what it gives in a run without faults."""
     faults = {"segfault": "crash", "abort": "crash", "sigkill": "crash", "exit": "crash", "hang": "timeout",
               "forward-error": "forward-error", "import-error": "import-error", "allocate": "forward-error"}
     with OpenCVRunner(fake_worker_command, timeout=2.0, log_dir=tmp_path / "clean", memory_limit_mb=1024) as clean:
         expected = run(clean, model_file, tmp_path, "ok").outputs
-    with OpenCVRunner(fake_worker_command, timeout=2.0, log_dir=tmp_path / "mixed", memory_limit_mb=1024) as mixed:
+    with OpenCVRunner(fake_worker_command, timeout=2.0, log_dir=tmp_path / "mixed", memory_limit_mb=1024,
+                      forked=forked) as mixed:
         for behaviour, status in faults.items():
             assert run(mixed, model_file, tmp_path, behaviour).status == status, behaviour
             good = run(mixed, model_file, tmp_path, "ok")
@@ -151,8 +154,9 @@ def test_faults_touch_only_their_own_cell(fake_worker_command, model_file, tmp_p
         assert mixed.starts == 1 + 5  # a fresh worker after each of the 4 crashes and the timeout, none otherwise
 
 
-def test_a_spare_worker_takes_over_after_a_crash_and_close_stops_both(fake_worker_command, model_file, tmp_path):
-    with OpenCVRunner(fake_worker_command, timeout=5.0, log_dir=tmp_path / "logs", spare=True) as runner:
+def test_a_spare_worker_takes_over_after_a_crash_and_close_stops_both(fake_worker_command, model_file, tmp_path,
+                                                                      forked):
+    with OpenCVRunner(fake_worker_command, timeout=5.0, log_dir=tmp_path / "logs", spare=True, forked=forked) as runner:
         assert run(runner, model_file, tmp_path, "ok").status == "ok"
         spare = runner._spare.process
         assert run(runner, model_file, tmp_path, "segfault").status == "crash"
@@ -160,3 +164,32 @@ def test_a_spare_worker_takes_over_after_a_crash_and_close_stops_both(fake_worke
         assert runner._process is spare and runner.starts == 2 and runner._spare is not None
         serving, next_spare = runner._process, runner._spare.process
     assert serving.poll() is not None and next_spare.poll() is not None and runner._spare is None
+
+
+def test_forked_workers_import_cv2_once_for_all(fake_worker_command, model_file, tmp_path, monkeypatch):
+    """After crashes, new workers come from the zygote's fork: cv2 was imported once, by the zygote."""
+    imports = tmp_path / "imports.txt"
+    monkeypatch.setenv("FAKE_CV2_IMPORTS", str(imports))
+    with OpenCVRunner(fake_worker_command, timeout=5.0, log_dir=tmp_path / "logs", forked=True) as runner:
+        for behaviour in ("ok", "segfault", "ok", "abort", "ok"):
+            run(runner, model_file, tmp_path, behaviour)
+        assert runner.starts == 3
+        worker = str(runner._process.pid)
+    assert len(imports.read_text().split()) == 1
+    assert worker not in imports.read_text().split()
+
+
+def test_a_zygote_that_cannot_import_cv2_is_an_environment_error(tmp_path):
+    broken = [sys.executable, "-I", "-c", "import no_such_cv2_module"]
+    with OpenCVRunner(broken, timeout=5.0, log_dir=tmp_path, forked=True) as runner, \
+            pytest.raises(WorkerStartError, match="no_such_cv2_module"):
+        runner.start()
+
+
+def test_a_killed_zygote_is_replaced_at_the_next_worker(fake_worker_command, model_file, tmp_path):
+    with OpenCVRunner(fake_worker_command, timeout=5.0, log_dir=tmp_path / "logs", forked=True) as runner:
+        assert run(runner, model_file, tmp_path, "ok").status == "ok"
+        runner._zygote.process.kill()
+        runner._zygote.process.wait()
+        assert run(runner, model_file, tmp_path, "segfault").status == "crash"
+        assert run(runner, model_file, tmp_path, "ok").status == "ok"

@@ -31,7 +31,9 @@ from conformance.judging.verdict import Verdict
 from conformance.opencv import worker
 from model_zoo.case import Tolerance
 
-WORKER_ONLY = ("distribution_versions", "hello", "main")  # the worker's start-up and protocol loop
+# the worker's start-up, protocol loop and zygote
+WORKER_ONLY = ("distribution_versions", "hello", "main", "protocol_on_stdout", "serve", "zygote", "forked_worker",
+               "returncode")
 BUNDLE_KEY = ".bundle-key"  # what the folder's bundle was written from (bundle_key)
 COPIED_VERDICT = (verdict.Metrics, verdict.Verdict, verdict.output_scale, verdict.measure, verdict.compare)
 

@@ -6,11 +6,13 @@ A worker's address space is capped, so a runaway allocation fails that cell inst
 """
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import resource
 import selectors
 import signal
+import socket
 import subprocess
 import time
 from dataclasses import dataclass, field
@@ -28,6 +30,7 @@ START_TIMEOUT = 120.0  # importing cv2 the first time after an install can be sl
 # A worker with cv2 and numpy loaded maps under 0.5 GiB (VmPeak measured: 0.29 GiB on OpenCV 4.12, 0.46 GiB on
 # 5.0) and the catalogue's models are tiny; 4 GiB leaves room for any real model and still stops a runaway one.
 DEFAULT_MEMORY_LIMIT_MB = 4096
+PROC = Path("/proc")
 
 
 @dataclass
@@ -93,11 +96,119 @@ def address_space_limit(megabytes: int):
     return limit
 
 
+class Zygote:
+    """worker.py started with `--zygote`: it imports cv2 once and forks each worker asked of it (see worker.zygote),
+    so that a new worker costs a fork instead of 0.3 to 0.5 CPU-s of interpreter start and `import cv2`."""
+
+    def __init__(self, command: list[str], log_dir: Path):
+        log_dir.mkdir(parents=True, exist_ok=True)
+        self._log = open(log_dir / "zygote.log", "w+b")
+        ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+        with theirs:
+            self.process = subprocess.Popen([*command, "--zygote", str(theirs.fileno())], pass_fds=[theirs.fileno()],
+                                            stdin=subprocess.DEVNULL, stdout=self._log, stderr=self._log,
+                                            start_new_session=True)
+        self._control = ours
+        self._ask(None, START_TIMEOUT)  # its {"ready": true}, once cv2 is imported
+
+    def spawn(self, log: Any, memory_limit_mb: int) -> ForkedWorker:
+        """A new worker, its stderr into `log`, its address space capped at `memory_limit_mb` MiB (0: none)."""
+        stdin, to_worker = os.pipe()
+        from_worker, stdout = os.pipe()
+        try:
+            pid = self._ask({"spawn": {"memory_limit_mb": memory_limit_mb}}, 30.0,
+                            [stdin, stdout, log.fileno()])["pid"]
+        except BaseException:
+            os.close(to_worker)
+            os.close(from_worker)
+            raise
+        finally:
+            os.close(stdin)
+            os.close(stdout)
+        return ForkedWorker(self, pid, os.fdopen(to_worker, "wb"), os.fdopen(from_worker, "rb"))
+
+    def returncode(self, pid: int, timeout: float) -> int | None:
+        """The exit code of the worker `pid` once it ends within `timeout` seconds (None: still running)."""
+        return self._ask({"wait": pid, "timeout": timeout}, timeout + 30.0)["returncode"]
+
+    def _ask(self, request: dict[str, Any] | None, timeout: float, fds: list[int] = ()) -> dict[str, Any]:
+        """Send `request` (None: send nothing) and return the zygote's answer."""
+        self._control.settimeout(timeout)
+        try:
+            if request is not None:
+                socket.send_fds(self._control, [json.dumps(request).encode()], fds)
+            answer = self._control.recv(1 << 16)
+        except OSError as error:  # a timeout, or the zygote gone
+            answer, reason = b"", str(error) or type(error).__name__
+        else:
+            reason = "it ended"
+        if not answer:
+            self._log.flush()
+            self._log.seek(0)
+            tail = b"\n".join(self._log.read().splitlines()[-20:]).decode(errors="replace")
+            raise WorkerStartError(f"the OpenCV zygote {' '.join(self.process.args)} did not answer ({reason}):\n"
+                                   f"{tail}")
+        return json.loads(answer)
+
+    def close(self) -> None:
+        """Stop the zygote (its workers are stopped by their runner)."""
+        self._control.close()
+        stop(self.process, kill=True)
+        self._log.close()
+
+
+class ForkedWorker:
+    """A worker forked by a Zygote, with what OpenCVRunner and `stop` use of a subprocess.Popen."""
+
+    def __init__(self, zygote: Zygote, pid: int, stdin: Any, stdout: Any):
+        self.zygote, self.pid, self.stdin, self.stdout = zygote, pid, stdin, stdout
+        self.returncode: int | None = None
+
+    def poll(self) -> int | None:
+        """The exit code if the worker has ended (asking the zygote only then: the runner polls before each cell)."""
+        return None if self.returncode is None and self._running() else self._returncode(0.0)
+
+    def _running(self) -> bool:
+        """Whether the process is there and not a zombie (from /proc; without one, whether it can be signalled)."""
+        if not PROC.is_dir():
+            return _signalable(self.pid)
+        try:
+            return (PROC / str(self.pid) / "stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
+        except (OSError, IndexError):  # gone
+            return False
+
+    def wait(self, timeout: float | None = None) -> int:
+        code = self._returncode(24 * 3600.0 if timeout is None else timeout)
+        if code is None:
+            raise subprocess.TimeoutExpired(f"OpenCV worker {self.pid}", timeout)
+        return code
+
+    def kill(self) -> None:
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(self.pid, signal.SIGKILL)
+
+    def _returncode(self, timeout: float) -> int | None:
+        if self.returncode is None:
+            self.returncode = self.zygote.returncode(self.pid, timeout)
+            if self.returncode is not None:
+                self.stdin.close()
+                self.stdout.close()
+        return self.returncode
+
+
+def _signalable(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    return True
+
+
 @dataclass
 class Launched:
     """A worker process started, with the file its stderr goes to."""
 
-    process: subprocess.Popen
+    process: subprocess.Popen | ForkedWorker
     log: Any
 
 
@@ -105,11 +216,14 @@ class OpenCVRunner:
     """Send cells to a worker started with `command`, restarting it after a crash or a timeout; its address
     space is limited to `memory_limit_mb` (0: no limit). With `spare`, the next worker is started while the
     current one serves, so that a crash or a timeout costs no wait for OpenCV's import (0.3 s to 0.5 s a worker,
-    12 s of a warm tf215-cv49 run with its crashing cells)."""
+    12 s of a warm tf215-cv49 run with its crashing cells). With `forked`, `command` is worker.py's, and the
+    workers are forked by a Zygote started with it: a new worker then costs a fork, not an `import cv2`."""
 
     def __init__(self, command: list[str], timeout: float, log_dir: Path,
-                 memory_limit_mb: int = DEFAULT_MEMORY_LIMIT_MB, spare: bool = False):
+                 memory_limit_mb: int = DEFAULT_MEMORY_LIMIT_MB, spare: bool = False, forked: bool = False):
         self.command = command
+        self.forked = forked
+        self._zygote: Zygote | None = None
         self.timeout = timeout
         self.log_dir = log_dir
         self.memory_limit_mb = memory_limit_mb
@@ -201,6 +315,10 @@ class OpenCVRunner:
         self.log_dir.mkdir(parents=True, exist_ok=True)
         self._launches += 1
         log = open(self.log_dir / f"worker-{self._launches}.log", "w+b")
+        if self.forked:
+            if self._zygote is None or self._zygote.process.poll() is not None:  # none yet, or it was killed
+                self._zygote = Zygote(self.command, self.log_dir)
+            return Launched(self._zygote.spawn(log, self.memory_limit_mb), log)
         process = subprocess.Popen(
             self.command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=log, start_new_session=True,
             preexec_fn=address_space_limit(self.memory_limit_mb) if self.memory_limit_mb else None,
@@ -231,8 +349,12 @@ class OpenCVRunner:
         return message
 
     def _death(self) -> str:
-        returncode = self._process.wait(timeout=30)
-        self._process = None
+        try:
+            returncode = self._process.wait(timeout=30)
+        except WorkerStartError as gone:  # a forked worker whose zygote was killed: its exit status went with it
+            return f"OpenCV worker ended without answering; its exit status is lost: {gone}".splitlines()[0]
+        finally:
+            self._process = None
         if returncode < 0:
             return f"OpenCV worker killed by {signal_name(returncode)}"
         return f"OpenCV worker exited with code {returncode} without answering"
@@ -252,6 +374,9 @@ class OpenCVRunner:
             stop(self._spare.process, kill)
             self._spare.log.close()
             self._spare = None
+        if self._zygote is not None:
+            self._zygote.close()
+            self._zygote = None
 
     def _retire(self, kill: bool = False) -> None:
         """Stop the worker in service (see `stop`)."""
@@ -266,15 +391,22 @@ class OpenCVRunner:
         self.close()
 
 
-def stop(process: subprocess.Popen, kill: bool = False) -> None:
+def stop(process: subprocess.Popen | ForkedWorker, kill: bool = False) -> None:
     """Let a worker finish on end of input, or kill its process group (at once with `kill`, else after 5 s)."""
-    if process.poll() is None:
+    try:
+        running = process.poll() is None
+    except WorkerStartError:  # a forked worker whose zygote was killed: nothing can wait for it any more
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, signal.SIGKILL)
+        return
+    if running:
         if not kill:
             process.stdin.close()
         try:
             process.wait(timeout=0 if kill else 5)
         except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
+            with contextlib.suppress(ProcessLookupError):  # it ended in between
+                os.killpg(process.pid, signal.SIGKILL)
             process.wait()
 
 

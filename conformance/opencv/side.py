@@ -24,7 +24,8 @@ class OpenCVSide:
         self.memory_limit_mb = memory_limit_mb
         self.files = files  # every cell's arrays as .npy files in its scratch folder (else inline, for speed)
         self._log_dir = log_dir
-        self._runner = OpenCVRunner(worker_command(self.python), timeout, log_dir, memory_limit_mb, spare=True)
+        self._runner = OpenCVRunner(worker_command(self.python), timeout, log_dir, memory_limit_mb, spare=True,
+                                    forked=True)
         self._fresh: OpenCVRunner | None = None  # the second worker, for reruns: started when first needed
         self.versions: dict[str, Any] = self._runner.start()  # the worker's hello: OpenCV, wheel, numpy
 
@@ -50,8 +51,9 @@ class OpenCVSide:
         runner = self._runner
         if fresh:
             if self._fresh is None:
+                # with a spare: reruns of crashes crash again
                 self._fresh = OpenCVRunner(worker_command(self.python), self.timeout, self._log_dir / "fresh",
-                                           self.memory_limit_mb, spare=True)  # reruns of crashes crash again
+                                           self.memory_limit_mb, spare=True, forked=True)
                 self._fresh.start()
             runner = self._fresh
         return runner.run(model, reader, inputs, scratch if layers or self.files else None, engine, layers,

@@ -14,14 +14,18 @@ Never imports TensorFlow nor this project. Protocol on stdin/stdout, one JSON ob
                   "layers": [[LAYER NAME, NPY]...] in OpenCV's layer order, or "layers_error": LINE
                   or {"status": "import-error" | "forward-error" | "unsupported", "error": LINE, "detail": TEXT}
 Anything OpenCV prints on stdout is moved to stderr, so it cannot corrupt the protocol.
+Started with `--zygote FD`, the script imports cv2 once and forks each worker on request (see `zygote`).
 """
 import base64
 import contextlib
 import json
 import os
 import platform
+import resource
+import socket
 import sys
 import time
+import traceback
 
 FAILURE_STAGES = {"import-error": "import", "forward-error": "forward", "unsupported": "import"}  # status: stage
 
@@ -172,7 +176,9 @@ def layer_outputs(net, numpy, out_dir):
     return {"layers": saved}
 
 
-def main():
+def protocol_on_stdout():
+    """Keep stdout for the protocol and send what else is printed there (OpenCV's own messages) to stderr; return
+    the function that writes one message."""
     protocol = os.fdopen(os.dup(1), "w", buffering=1)
     os.dup2(2, 1)
     sys.stdout = sys.stderr
@@ -181,13 +187,94 @@ def main():
         protocol.write(json.dumps(message) + "\n")
         protocol.flush()
 
-    import cv2
-    import numpy
+    return say
 
+
+def serve(cv2, numpy, say):
     say({"hello": hello(cv2, numpy)})
     for line in sys.stdin:
         if line.strip():
             say(run(cv2, numpy, json.loads(line), say))
+
+
+def zygote(cv2, numpy, control):
+    """Fork a worker per request on `control` (a UNIX SOCK_SEQPACKET socket, one JSON message each way), so that a
+    worker costs a fork, not an interpreter start and cv2's import (0.3 to 0.5 CPU-s: an OpenCV 5 env with 300
+    crashing cells starts 600 workers):
+      -> at start-up: {"ready": true}
+      <- {"spawn": {"memory_limit_mb": N}} with three file descriptors: the worker's stdin, stdout and stderr
+      -> {"pid": PID}
+      <- {"wait": PID, "timeout": SECONDS}   (0: only look)
+      -> {"returncode": CODE | null}         (negative: killed by that signal; null: still running)
+    The zygote runs no OpenCV code itself: every worker starts from a process that has only imported cv2."""
+    control.send(json.dumps({"ready": True}).encode())
+    finished = {}
+    while True:
+        message, fds, _, _ = socket.recv_fds(control, 1 << 16, 3)
+        if not message:
+            return
+        request = json.loads(message)
+        if "spawn" in request:
+            pid = os.fork()
+            if pid == 0:
+                forked_worker(cv2, numpy, control, fds, request["spawn"])
+            for fd in fds:
+                os.close(fd)
+            answer = {"pid": pid}
+        else:
+            answer = {"returncode": returncode(request["wait"], request["timeout"], finished)}
+        control.send(json.dumps(answer).encode())
+
+
+def forked_worker(cv2, numpy, control, fds, options):
+    """The child of a spawn: a session of its own (so that a process-group kill stops it alone), the address-space
+    cap, the runner's stdin, stdout and stderr; then it serves cells like a started worker, and never returns."""
+    code = 0
+    try:
+        control.close()
+        os.setsid()
+        if options.get("memory_limit_mb"):
+            size = options["memory_limit_mb"] * 1024 * 1024
+            resource.setrlimit(resource.RLIMIT_AS, (size, size))
+        for target, fd in enumerate(fds):
+            os.dup2(fd, target)
+            os.close(fd)
+        serve(cv2, numpy, protocol_on_stdout())
+    except BaseException:
+        traceback.print_exc()
+        code = 1
+    finally:
+        sys.stderr.flush()
+        os._exit(code)
+
+
+def returncode(pid, timeout, finished):
+    """The exit code of the zygote's child `pid` once it ends within `timeout` seconds, else None; `finished` keeps
+    the codes of children already reaped."""
+    deadline = time.monotonic() + timeout
+    while pid not in finished:
+        done, status = os.waitpid(pid, os.WNOHANG)
+        if done:
+            finished[pid] = os.waitstatus_to_exitcode(status)
+        elif time.monotonic() >= deadline:
+            return None
+        else:
+            time.sleep(0.002)
+    return finished[pid]
+
+
+def main():
+    if sys.argv[1:2] == ["--zygote"]:
+        import cv2
+        import numpy
+
+        zygote(cv2, numpy, socket.socket(fileno=int(sys.argv[2])))
+        return
+    say = protocol_on_stdout()
+    import cv2
+    import numpy
+
+    serve(cv2, numpy, say)
 
 
 if __name__ == "__main__":
