@@ -87,6 +87,7 @@ class ResultsFile:
     carried: list[dict[str, Any]] = field(default_factory=list)  # cells kept from a previous run
     started: str = field(default_factory=lambda: started_now())
     _journal: Any = None  # the open journal of this run, once its first cell is on disk
+    _carried_index: tuple[list, dict[tuple[str, str, str], dict[str, Any]]] | None = None  # carried, by key
 
     def add(self, record: CellRecord) -> None:
         """Put the cell on disk now: the first one with the whole file, the others in the journal. A run that
@@ -121,7 +122,9 @@ class ResultsFile:
 
     def carried_record(self, key: tuple[str, str, str]) -> CellRecord | None:
         """The cell (case, path, engine) as a previous run recorded it, if it did."""
-        found = next((c for c in self.carried if _key(c) == key), None)
+        if self._carried_index is None or self._carried_index[0] is not self.carried:  # a --resume run asks for
+            self._carried_index = (self.carried, {_key(c): c for c in self.carried})  # every cell: indexed once
+        found = self._carried_index[1].get(key)
         return None if found is None else CellRecord(**found)
 
     def merged_cells(self) -> list[dict[str, Any]]:
