@@ -142,11 +142,8 @@ class Zygote:
         else:
             reason = "it ended"
         if not answer:
-            self._log.flush()
-            self._log.seek(0)
-            tail = b"\n".join(self._log.read().splitlines()[-20:]).decode(errors="replace")
             raise WorkerStartError(f"the OpenCV zygote {' '.join(self.process.args)} did not answer ({reason}):\n"
-                                   f"{tail}")
+                                   f"{log_tail(self._log)}")
         return json.loads(answer)
 
     def close(self) -> None:
@@ -342,12 +339,9 @@ class OpenCVRunner:
             return f"OpenCV worker killed by {signal_name(returncode)}"
         return f"OpenCV worker exited with code {returncode} without answering"
 
-    def _log_tail(self, lines: int = 20) -> str:
-        if self._log is None:
-            return ""
-        self._log.flush()
-        self._log.seek(self._cell_log_start)  # only what the worker wrote during this cell
-        return b"\n".join(self._log.read().splitlines()[-lines:]).decode(errors="replace")
+    def _log_tail(self) -> str:
+        """What the worker wrote to stderr during this cell (its last lines)."""
+        return "" if self._log is None else log_tail(self._log, self._cell_log_start)
 
     def close(self, kill: bool = False) -> None:
         """Stop the worker and the spare: let them finish on end of input, or kill their process groups (at once
@@ -390,6 +384,13 @@ def stop(process: subprocess.Popen | ForkedWorker, kill: bool = False) -> None:
         return
     kill_group(process.pid)
     process.wait()
+
+
+def log_tail(log: Any, start: int = 0, lines: int = 20) -> str:
+    """The last `lines` lines written to the open binary file `log` from offset `start` on."""
+    log.flush()
+    log.seek(start)
+    return b"\n".join(log.read().splitlines()[-lines:]).decode(errors="replace")
 
 
 def kill_group(pid: int) -> None:
