@@ -124,7 +124,7 @@ def test_there_are_at_least_fourteen_model_routes_each_module_quoting_its_call()
         assert "cv2.dnn" in doc or "readNet" in doc, module
 
 
-def test_applications_few_leaves_out_the_architectures_not_in_few():
+def test_applications_few_leaves_out_the_architectures_not_in_few_and_none_leaves_out_all():
     from types import SimpleNamespace
 
     from conformance.suite import plugin
@@ -135,11 +135,11 @@ def test_applications_few_leaves_out_the_architectures_not_in_few():
 
     items = [item("mobilenetv2"), item("resnet50"), item(CATALOGUE[0].id), SimpleNamespace()]
     deselected = []
-    for choice, kept in (("all", 4), ("few", 3)):
+    for choice, kept in (("all", 4), ("few", 3), ("none", 2)):
         config = SimpleNamespace(getoption=lambda name, choice=choice: choice,
                                  hook=SimpleNamespace(pytest_deselected=lambda items: deselected.extend(items)))
         selection = list(items)
         plugin.pytest_collection_modifyitems(config, selection)
         assert len(selection) == kept
-    assert [i.callspec.params["cell"][0].id for i in deselected] == ["resnet50"]
+    assert [i.callspec.params["cell"][0].id for i in deselected] == ["resnet50", "mobilenetv2", "resnet50"]
     assert set(applications.FEW) < {case.id for case in applications.CASES}

@@ -29,7 +29,7 @@ from model_zoo.export import all_routes
 
 DEFAULT_OPENCV = "4.9"
 DEFAULT_MAX_EXAMPLES = 3  # per fuzz test: 21 tests x 3 examples took 18 s (tf215-cv49) to 34 s (tf219 x 5.0)
-APPLICATION_CHOICES = ("few", "all")
+APPLICATION_CHOICES = ("few", "all", "none")
 CELL_PARAMETERS = ("cell", "blob")  # a test with one of these records one cell (blobs: suite/test_blobs.py)
 _SESSION = pytest.StashKey()
 
@@ -103,8 +103,9 @@ def pytest_addoption(parser):
                          "CONFORMANCE_CHECK_COMMAND; set in matrix.CHECK_COMMAND's ci envs)")
     group.addoption("--applications", choices=APPLICATION_CHOICES,
                     default=from_environment("CONFORMANCE_APPLICATIONS", "few", application_choice),
-                    help="which architectures of the applications family run: 'few' (applications.FEW, the default) "
-                         "or 'all' (the measured envs and the nightly; env CONFORMANCE_APPLICATIONS)")
+                    help="which architectures of the applications family run: 'few' (applications.FEW, the default), "
+                         "'all' (the measured envs and the nightly) or 'none' (the project's tests, .ci/run); env "
+                         "CONFORMANCE_APPLICATIONS")
     group.addoption("--keep-scratch", action="store_true",
                     default=from_environment("CONFORMANCE_KEEP_SCRATCH", False, flag),
                     help="keep the run's scratch folder (what each cell fed OpenCV and got back) for inspection "
@@ -153,19 +154,21 @@ def pytest_generate_tests(metafunc):
 
 
 def pytest_collection_modifyitems(config, items):
-    """`--applications few` leaves out the cells of the architectures not in applications.FEW (deselected)."""
-    if config.getoption("--applications") == "all":
+    """`--applications few` leaves out the cells of the architectures not in applications.FEW, `none` all of the
+    family's (deselected)."""
+    choice = config.getoption("--applications")
+    if choice == "all":
         return
-    heavy = [_heavy_application(item) for item in items]
-    if any(heavy):
-        config.hook.pytest_deselected(items=[item for item, left_out in zip(items, heavy, strict=True) if left_out])
-        items[:] = [item for item, left_out in zip(items, heavy, strict=True) if not left_out]
+    left_out = [_left_out_application(item, applications.FEW if choice == "few" else ()) for item in items]
+    if any(left_out):
+        config.hook.pytest_deselected(items=[item for item, out in zip(items, left_out, strict=True) if out])
+        items[:] = [item for item, out in zip(items, left_out, strict=True) if not out]
 
 
-def _heavy_application(item) -> bool:
+def _left_out_application(item, kept: tuple[str, ...]) -> bool:
     params = getattr(item, "callspec", None)
     case = params.params["cell"][0] if params is not None and "cell" in params.params else None
-    return case is not None and case.family == applications.FAMILY and case.id not in applications.FEW
+    return case is not None and case.family == applications.FAMILY and case.id not in kept
 
 
 def _settings(config):
@@ -180,9 +183,10 @@ def _settings(config):
         keras2 = matrix.version_key(tf) >= (2, 16) and keras.startswith("2.")  # tf-keras on a Keras 3 TF
         env_name = matrix.Pair(tf, opencv, keras2).name
     root = Path(str(config.rootpath))
+    architectures = config.getoption("--applications")
     selection = " ".join(f"{flag} {value!r}" for flag, value in
                          (("-k", config.getoption("keyword")), ("-m", config.getoption("markexpr")),
-                          ("--applications", config.getoption("--applications") == "few" and "few")) if value)
+                          ("--applications", architectures != "all" and architectures)) if value)
     return Settings(
         opencv=opencv, wheel=config.getoption("--opencv-wheel"), env_name=env_name,
         results_dir=root / config.getoption("--results-dir"), cache_dir=root / config.getoption("--cache-dir"),

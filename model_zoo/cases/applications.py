@@ -11,7 +11,7 @@ Keras 3.15's `keras.applications`), left out so that the two generations' tables
 
 Cost: the heaviest cases of the catalogue (docs/performance.md gives each one's measured export and OpenCV time).
 `FEW` are the ones a default run measures; `--applications all` (CONFORMANCE_APPLICATIONS=all, what the
-measured envs and the nightly use) measures every one.
+measured envs and the nightly use) measures every one, `none` (the project's tests: README, .ci/run) none.
 """
 from model_zoo.case import Case
 
