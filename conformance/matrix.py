@@ -48,6 +48,8 @@ CORE = ("tf215-cv49", "tf219-cv412")  # Keras 2 and Keras 3, each on an OpenCV o
 # What CI runs end to end: Keras 2 (the main job), the numpy-split pair (TF 2.15 needs numpy < 2, OpenCV 4.12
 # numpy >= 2; it reuses the main job's exports) and Keras 3 on OpenCV 5's three engines. tf219-cv412 (Keras 3 on
 # 4.12) ran no code tf219-cv50 does not, for 3600 more cells (983 s beside tf219-cv50 in the CI run of 2be1d81).
+# The README's test command runs them with CONFORMANCE_APPLICATIONS=none: the applications took a fifth of CI's
+# exports (docs/performance.md) and run no code the other cases do not.
 CI = ("tf215-cv49", "tf215-cv412", "tf219-cv50")
 # `tox -m ci -p 2` runs two envs at a time, in the label's order, each after the envs it runs after (tox's
 # `depends`, an order only: it pulls nothing in). The two that export a cold TF side start together, tf219-cv50 (the
